@@ -1,0 +1,59 @@
+/**
+ * `npm run build`: vendor the browser libraries from node_modules into Framework's
+ * cache, drop stale loader outputs, then run `observable build`.
+ *
+ * Framework reuses a cached loader output whatever its age, so every build deletes
+ * the cached outputs (never the vendored `_npm` bundles) to make the loaders run
+ * against the lake as it is now.
+ */
+import { spawn } from "node:child_process";
+import { readdir, rm } from "node:fs/promises";
+import { join } from "node:path";
+import { fileURLToPath } from "node:url";
+import { vendorNpm } from "./vendor-npm.js";
+
+const projectRoot = fileURLToPath(new URL("..", import.meta.url));
+const cacheRoot = join(projectRoot, "src", ".observablehq", "cache");
+const KEEP_IN_CACHE = new Set(["_npm"]);
+
+export async function dropStaleLoaderOutputs(root: string): Promise<string[]> {
+  let entries: string[];
+  try {
+    entries = await readdir(root);
+  } catch {
+    return [];
+  }
+  const dropped = entries.filter((entry) => !KEEP_IN_CACHE.has(entry));
+  await Promise.all(dropped.map((entry) => rm(join(root, entry), { recursive: true, force: true })));
+  return dropped;
+}
+
+export function runFramework(command: "build" | "preview", args: string[] = []): Promise<number> {
+  const bin = join(projectRoot, "node_modules", ".bin", "observable");
+  return new Promise((resolve, reject) => {
+    const child = spawn(bin, [command, ...args], {
+      cwd: projectRoot,
+      stdio: "inherit",
+      env: { ...process.env, OBSERVABLE_TELEMETRY_DISABLE: "true" },
+    });
+    child.on("error", reject);
+    child.on("exit", (code, signal) => resolve(code ?? (signal ? 1 : 0)));
+  });
+}
+
+async function main(): Promise<void> {
+  const started = Date.now();
+  await dropStaleLoaderOutputs(cacheRoot);
+  const vendored = await vendorNpm({ projectRoot, cacheRoot });
+  console.error(`vendored ${vendored.modules.length} modules and ${vendored.files.length} files from node_modules`);
+  const code = await runFramework("build");
+  if (code !== 0) {
+    console.error(`build failed: observable build exited with ${code}`);
+    process.exit(code);
+  }
+  console.error(`build finished in ${((Date.now() - started) / 1000).toFixed(1)} s`);
+}
+
+if (process.argv[1] && fileURLToPath(import.meta.url) === process.argv[1]) {
+  await main();
+}
