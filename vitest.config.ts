@@ -9,5 +9,7 @@ export default defineConfig({
     maxWorkers: 2,
     testTimeout: 60_000,
     hookTimeout: 120_000,
+    // The JSON report lets .ci/run print one plain "N passed, N failed" line.
+    reporters: ["default", ["json", { outputFile: "test-results/unit.json" }]],
   },
 });

@@ -9,5 +9,6 @@ export default defineConfig({
     fileParallelism: false,
     testTimeout: 120_000,
     hookTimeout: 120_000,
+    reporters: ["default", ["json", { outputFile: "test-results/browser.json" }]],
   },
 });
