@@ -1,0 +1,249 @@
+/**
+ * Configuration of the sync, read from environment variables and validated with
+ * zod. A source is configured when any of its variables is set; a source that is
+ * configured must be complete, or the sync stops with an error naming the missing
+ * variable (it never falls back to demo data). With no source configured at all,
+ * the sync runs in demo mode against the embedded simulator.
+ */
+import { z } from "zod";
+
+export const SOURCES = ["upscope", "liveperson", "agendize"] as const;
+export type SourceName = (typeof SOURCES)[number];
+
+export class ConfigError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = "ConfigError";
+  }
+}
+
+const nonEmpty = z.string().trim().min(1);
+const optionalText = nonEmpty.optional();
+const url = z.url({ protocol: /^https?$/ });
+const positiveInt = z.coerce.number().int().positive();
+const share = z.coerce.number().min(0).max(1);
+const flag = z
+  .enum(["true", "false", "1", "0", "yes", "no"])
+  .transform((value) => value === "true" || value === "1" || value === "yes");
+
+/** Every variable the project reads, with its default: the README's table is this. */
+export const EnvSchema = z.object({
+  SI_LAKE_DIR: nonEmpty.default("lake"),
+  SI_PSEUDONYM_KEY: optionalText,
+  SI_QUARANTINE_MAX_SHARE: share.default(0.02),
+  SI_TRAILING_WINDOW_HOURS: positiveInt.default(3),
+  SI_HISTORY_DAYS: positiveInt.default(395),
+  SI_HTTP_TIME_BUDGET_SECONDS: positiveInt.default(3600),
+  SI_PUBLISH_VISITOR_IDENTITIES: flag.default(false),
+  SI_PUBLISH_TEXT: flag.default(false),
+
+  UPSCOPE_API_KEY: optionalText,
+  UPSCOPE_BASE_URL: url.default("https://api.upscope.io/v1.3"),
+  UPSCOPE_ON_PREMISE_URL: url.optional(),
+  UPSCOPE_REST_KEY: optionalText,
+  UPSCOPE_SESSION_FILES: optionalText,
+  UPSCOPE_CONCURRENCY: positiveInt.default(4),
+
+  LIVEPERSON_ACCOUNT_ID: optionalText,
+  LIVEPERSON_BEARER_TOKEN: optionalText,
+  LIVEPERSON_CONSUMER_KEY: optionalText,
+  LIVEPERSON_CONSUMER_SECRET: optionalText,
+  LIVEPERSON_TOKEN: optionalText,
+  LIVEPERSON_TOKEN_SECRET: optionalText,
+  LIVEPERSON_CSDS_URL: url.default("https://api.liveperson.net"),
+  LIVEPERSON_SOURCE: nonEmpty.max(20, "LivePerson rejects a source longer than 20 characters").default("SupportInsights"),
+  LIVEPERSON_CONCURRENCY: positiveInt.default(4),
+
+  AGENDIZE_API_KEY: optionalText,
+  AGENDIZE_TOKEN: optionalText,
+  AGENDIZE_BEARER_TOKEN: optionalText,
+  AGENDIZE_BASE_URL: url.default("https://api.agendize.com/api/2.0"),
+  AGENDIZE_LIST_PATH: nonEmpty.default("/chat/history"),
+  AGENDIZE_COMPANY_TIME_ZONE: nonEmpty.default("UTC"),
+  AGENDIZE_WINDOW_DAYS: positiveInt.default(7),
+  AGENDIZE_CONCURRENCY: positiveInt.default(2),
+});
+export type Env = z.infer<typeof EnvSchema>;
+
+export type UpscopeAuth = { kind: "api-key"; apiKey: string } | { kind: "on-premise"; restKey: string };
+export type LivePersonAuth =
+  | { kind: "bearer"; token: string }
+  | { kind: "oauth1"; consumerKey: string; consumerSecret: string; token: string; tokenSecret: string };
+export type AgendizeAuth = { kind: "api-key"; apiKey: string; token: string } | { kind: "bearer"; token: string };
+
+export interface UpscopeConfig {
+  baseUrl: string;
+  onPremise: boolean;
+  auth: UpscopeAuth;
+  /** Folder (or file) of Session objects exported or collected from webhooks. */
+  sessionFiles: string | undefined;
+  concurrency: number;
+}
+
+export interface LivePersonConfig {
+  accountId: string;
+  csdsUrl: string;
+  auth: LivePersonAuth;
+  source: string;
+  concurrency: number;
+}
+
+export interface AgendizeConfig {
+  baseUrl: string;
+  listPath: string;
+  auth: AgendizeAuth;
+  companyTimeZone: string;
+  windowDays: number;
+  concurrency: number;
+}
+
+export interface SyncConfig {
+  /** True when no source is configured: the embedded simulator stands in for all three. */
+  demo: boolean;
+  lakeDir: string;
+  pseudonymKey: string;
+  quarantineMaxShare: number;
+  trailingWindowHours: number;
+  historyDays: number;
+  httpTimeBudgetMs: number;
+  publish: { visitorIdentities: boolean; text: boolean };
+  sources: { upscope?: UpscopeConfig; liveperson?: LivePersonConfig; agendize?: AgendizeConfig };
+}
+
+const SOURCE_VARIABLES: Record<SourceName, readonly (keyof Env)[]> = {
+  upscope: ["UPSCOPE_API_KEY", "UPSCOPE_ON_PREMISE_URL", "UPSCOPE_REST_KEY", "UPSCOPE_SESSION_FILES"],
+  liveperson: [
+    "LIVEPERSON_ACCOUNT_ID",
+    "LIVEPERSON_BEARER_TOKEN",
+    "LIVEPERSON_CONSUMER_KEY",
+    "LIVEPERSON_CONSUMER_SECRET",
+    "LIVEPERSON_TOKEN",
+    "LIVEPERSON_TOKEN_SECRET",
+  ],
+  agendize: ["AGENDIZE_API_KEY", "AGENDIZE_TOKEN", "AGENDIZE_BEARER_TOKEN"],
+};
+
+/** The key demo mode uses to pseudonymise the simulator's synthetic people. */
+export const DEMO_PSEUDONYM_KEY = "support-insights-demo-pseudonym-key";
+
+function need<K extends keyof Env>(env: Env, source: SourceName, name: K, because: string): NonNullable<Env[K]> {
+  const value = env[name];
+  if (value === undefined || value === null) {
+    throw new ConfigError(`${source} is half-configured: ${String(name)} is missing (${because}).`);
+  }
+  return value as NonNullable<Env[K]>;
+}
+
+function upscopeConfig(env: Env): UpscopeConfig {
+  if (env.UPSCOPE_ON_PREMISE_URL !== undefined || env.UPSCOPE_REST_KEY !== undefined) {
+    const baseUrl = need(env, "upscope", "UPSCOPE_ON_PREMISE_URL", "UPSCOPE_REST_KEY is set for an on-premise install");
+    const restKey = need(env, "upscope", "UPSCOPE_REST_KEY", "UPSCOPE_ON_PREMISE_URL is set");
+    return { baseUrl, onPremise: true, auth: { kind: "on-premise", restKey }, sessionFiles: env.UPSCOPE_SESSION_FILES, concurrency: env.UPSCOPE_CONCURRENCY };
+  }
+  const apiKey = need(env, "upscope", "UPSCOPE_API_KEY", "the REST API needs the account's secret key");
+  return { baseUrl: env.UPSCOPE_BASE_URL, onPremise: false, auth: { kind: "api-key", apiKey }, sessionFiles: env.UPSCOPE_SESSION_FILES, concurrency: env.UPSCOPE_CONCURRENCY };
+}
+
+function livePersonConfig(env: Env): LivePersonConfig {
+  const accountId = need(env, "liveperson", "LIVEPERSON_ACCOUNT_ID", "every LivePerson call names the account");
+  const oauthNames = ["LIVEPERSON_CONSUMER_KEY", "LIVEPERSON_CONSUMER_SECRET", "LIVEPERSON_TOKEN", "LIVEPERSON_TOKEN_SECRET"] as const;
+  let auth: LivePersonAuth;
+  if (env.LIVEPERSON_BEARER_TOKEN !== undefined) {
+    auth = { kind: "bearer", token: env.LIVEPERSON_BEARER_TOKEN };
+  } else if (oauthNames.some((name) => env[name] !== undefined)) {
+    const because = "OAuth 1.0a signing needs the consumer key and secret and the token and its secret";
+    auth = {
+      kind: "oauth1",
+      consumerKey: need(env, "liveperson", "LIVEPERSON_CONSUMER_KEY", because),
+      consumerSecret: need(env, "liveperson", "LIVEPERSON_CONSUMER_SECRET", because),
+      token: need(env, "liveperson", "LIVEPERSON_TOKEN", because),
+      tokenSecret: need(env, "liveperson", "LIVEPERSON_TOKEN_SECRET", because),
+    };
+  } else {
+    throw new ConfigError(
+      "liveperson is half-configured: LIVEPERSON_BEARER_TOKEN is missing (or the four OAuth 1.0a variables LIVEPERSON_CONSUMER_KEY, LIVEPERSON_CONSUMER_SECRET, LIVEPERSON_TOKEN, LIVEPERSON_TOKEN_SECRET).",
+    );
+  }
+  return { accountId, csdsUrl: env.LIVEPERSON_CSDS_URL, auth, source: env.LIVEPERSON_SOURCE, concurrency: env.LIVEPERSON_CONCURRENCY };
+}
+
+function agendizeConfig(env: Env): AgendizeConfig {
+  let auth: AgendizeAuth;
+  if (env.AGENDIZE_BEARER_TOKEN !== undefined) {
+    auth = { kind: "bearer", token: env.AGENDIZE_BEARER_TOKEN };
+  } else {
+    const because = "the API key and the token go together";
+    auth = {
+      kind: "api-key",
+      apiKey: need(env, "agendize", "AGENDIZE_API_KEY", because),
+      token: need(env, "agendize", "AGENDIZE_TOKEN", because),
+    };
+  }
+  return {
+    baseUrl: env.AGENDIZE_BASE_URL,
+    listPath: env.AGENDIZE_LIST_PATH,
+    auth,
+    companyTimeZone: env.AGENDIZE_COMPANY_TIME_ZONE,
+    windowDays: env.AGENDIZE_WINDOW_DAYS,
+    concurrency: env.AGENDIZE_CONCURRENCY,
+  };
+}
+
+/** Which sources have at least one of their variables set. */
+export function configuredSources(env: Env): SourceName[] {
+  return SOURCES.filter((source) => SOURCE_VARIABLES[source].some((name) => env[name] !== undefined));
+}
+
+/**
+ * Reads the configuration. Empty strings count as unset (a `.env` line `KEY=`).
+ * Throws ConfigError with every problem named; never returns a partial config.
+ */
+export function loadConfig(variables: Record<string, string | undefined> = process.env): SyncConfig {
+  const present = Object.fromEntries(Object.entries(variables).filter(([, value]) => value !== undefined && value.trim() !== ""));
+  const parsed = EnvSchema.safeParse(present);
+  if (!parsed.success) {
+    const problems = parsed.error.issues.map((issue) => `${issue.path.join(".")}: ${issue.message}`);
+    throw new ConfigError(`Invalid configuration:\n  ${problems.join("\n  ")}`);
+  }
+  const env = parsed.data;
+  const configured = configuredSources(env);
+  const demo = configured.length === 0;
+  const sources: SyncConfig["sources"] = {};
+  if (configured.includes("upscope")) sources.upscope = upscopeConfig(env);
+  if (configured.includes("liveperson")) sources.liveperson = livePersonConfig(env);
+  if (configured.includes("agendize")) sources.agendize = agendizeConfig(env);
+  if (!demo && env.SI_PSEUDONYM_KEY === undefined) {
+    throw new ConfigError(
+      "SI_PSEUDONYM_KEY is missing: with real sources, visitor emails, IPs and names are replaced by keyed pseudonyms, and the key must be your own secret (e.g. `openssl rand -hex 32`).",
+    );
+  }
+  return {
+    demo,
+    lakeDir: env.SI_LAKE_DIR,
+    pseudonymKey: env.SI_PSEUDONYM_KEY ?? DEMO_PSEUDONYM_KEY,
+    quarantineMaxShare: env.SI_QUARANTINE_MAX_SHARE,
+    trailingWindowHours: env.SI_TRAILING_WINDOW_HOURS,
+    historyDays: env.SI_HISTORY_DAYS,
+    httpTimeBudgetMs: env.SI_HTTP_TIME_BUDGET_SECONDS * 1000,
+    publish: { visitorIdentities: env.SI_PUBLISH_VISITOR_IDENTITIES, text: env.SI_PUBLISH_TEXT },
+    sources,
+  };
+}
+
+/** Every secret value in the configuration, so logs and `dist/` can be checked for them. */
+export function secretsOf(config: SyncConfig): string[] {
+  const secrets: string[] = [config.pseudonymKey];
+  const { upscope, liveperson, agendize } = config.sources;
+  if (upscope) secrets.push(upscope.auth.kind === "api-key" ? upscope.auth.apiKey : upscope.auth.restKey);
+  if (liveperson) {
+    const auth = liveperson.auth;
+    if (auth.kind === "bearer") secrets.push(auth.token);
+    else secrets.push(auth.consumerSecret, auth.token, auth.tokenSecret);
+  }
+  if (agendize) {
+    const auth = agendize.auth;
+    if (auth.kind === "bearer") secrets.push(auth.token);
+    else secrets.push(auth.apiKey, auth.token);
+  }
+  return secrets;
+}
