@@ -1,0 +1,121 @@
+/**
+ * Progress of a sync, per source: counted as it happens, printed to stderr at
+ * most once a second (and at the end of each source), and summed up in a table.
+ * The engineer on call reads these lines in a nightly log, so every line names its
+ * source and carries absolute counts, not just a spinner.
+ */
+import type { SourceName } from "../config.js";
+
+export interface SourceCounters {
+  pages: number;
+  records: number;
+  retries: number;
+  quarantined: number;
+  written: number;
+  startedAt: number;
+  finishedAt: number | undefined;
+  status: "running" | "ok" | "failed" | "skipped";
+  error: string | undefined;
+}
+
+export class SyncProgress {
+  private readonly counters = new Map<SourceName, SourceCounters>();
+  private lastPrint = 0;
+
+  constructor(
+    private readonly write: (line: string) => void = (line) => process.stderr.write(`${line}\n`),
+    private readonly clock: () => number = Date.now,
+    private readonly quiet = false,
+  ) {}
+
+  start(source: SourceName): void {
+    this.counters.set(source, {
+      pages: 0,
+      records: 0,
+      retries: 0,
+      quarantined: 0,
+      written: 0,
+      startedAt: this.clock(),
+      finishedAt: undefined,
+      status: "running",
+      error: undefined,
+    });
+    if (!this.quiet) this.write(`[${source}] starting`);
+  }
+
+  private get(source: SourceName): SourceCounters {
+    const counters = this.counters.get(source);
+    if (!counters) throw new Error(`progress for ${source} was not started`);
+    return counters;
+  }
+
+  page(source: SourceName, records: number): void {
+    const counters = this.get(source);
+    counters.pages += 1;
+    counters.records += records;
+    this.maybePrint(source);
+  }
+
+  retry(source: SourceName): void {
+    this.get(source).retries += 1;
+  }
+
+  quarantine(source: SourceName, count = 1): void {
+    this.get(source).quarantined += count;
+  }
+
+  written(source: SourceName, rows: number): void {
+    this.get(source).written += rows;
+  }
+
+  finish(source: SourceName, outcome: { ok: true } | { ok: false; error: string }): void {
+    const counters = this.get(source);
+    counters.finishedAt = this.clock();
+    counters.status = outcome.ok ? "ok" : "failed";
+    counters.error = outcome.ok ? undefined : outcome.error;
+    this.write(outcome.ok ? `[${source}] done: ${this.describe(counters)}` : `[${source}] FAILED: ${outcome.error}`);
+  }
+
+  skip(source: SourceName, reason: string): void {
+    this.counters.set(source, {
+      pages: 0, records: 0, retries: 0, quarantined: 0, written: 0,
+      startedAt: this.clock(), finishedAt: this.clock(), status: "skipped", error: reason,
+    });
+  }
+
+  snapshot(): ReadonlyMap<SourceName, Readonly<SourceCounters>> {
+    return this.counters;
+  }
+
+  private describe(counters: SourceCounters): string {
+    const seconds = Math.max(((counters.finishedAt ?? this.clock()) - counters.startedAt) / 1000, 0.001);
+    const rate = Math.round(counters.records / seconds);
+    return `${counters.pages} pages, ${counters.records} records (${rate}/s), ${counters.retries} retries, ${counters.quarantined} quarantined`;
+  }
+
+  private maybePrint(source: SourceName): void {
+    if (this.quiet) return;
+    const now = this.clock();
+    if (now - this.lastPrint < 1000) return;
+    this.lastPrint = now;
+    this.write(`[${source}] ${this.describe(this.get(source))}`);
+  }
+
+  /** The end-of-run table, one row per source. */
+  summaryTable(): string {
+    const header = ["source", "status", "pages", "records", "rows written", "retries", "quarantined", "seconds"];
+    const rows = [...this.counters.entries()].map(([source, c]) => [
+      source,
+      c.status,
+      String(c.pages),
+      String(c.records),
+      String(c.written),
+      String(c.retries),
+      String(c.quarantined),
+      (((c.finishedAt ?? this.clock()) - c.startedAt) / 1000).toFixed(1),
+    ]);
+    const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => (r[i] ?? "").length)));
+    const line = (cells: string[]) => cells.map((cell, i) => (i === 0 || i === 1 ? cell.padEnd(widths[i] ?? 0) : cell.padStart(widths[i] ?? 0))).join("  ");
+    return [line(header), widths.map((w) => "-".repeat(w)).join("  "), ...rows.map(line)].join("\n");
+  }
+}
