@@ -1,0 +1,10 @@
+export * from "./duckdb.js";
+export * from "./lake.js";
+export * from "./layout.js";
+export * from "./quarantine.js";
+export * from "./raw-archive.js";
+export * from "./read.js";
+export * from "./state.js";
+export * from "./table-spec.js";
+export * from "./upsert.js";
+export { LakeRowError, type LakeInputRow } from "./staging.js";
