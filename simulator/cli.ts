@@ -1,0 +1,142 @@
+/**
+ * `npm run simulator -- [options]`: runs the simulator in the foreground, or with
+ * `--export DIR` writes the ground truth and exits.
+ */
+import { parseArgs } from "node:util";
+import { DEMO_CREDENTIALS, exportGroundTruth, startSimulator } from "./index.js";
+import type { FaultRates, SimulatorOptions } from "./index.js";
+
+const HELP = `Vendor API simulator (Upscope, LivePerson Engagement History, Agendize chat history)
+
+Usage:
+  npm run simulator -- [options]
+  npm run simulator -- --export DIR [options]
+
+Options:
+  --port N                     port on 127.0.0.1 (default 4010; 0 picks a free port)
+  --host HOST                  interface to listen on (default 127.0.0.1)
+  --seed N                     data seed (default 1)
+  --days N                     history length in days (default 180)
+  --scale X                    volume multiplier (default 1)
+  --now ISO                    fixed clock, e.g. 2026-11-20T12:00:00Z (default: real clock)
+  --latency MS                 latency added to every response (default 0)
+  --upscope-list-cap N         max visitors returned by Upscope /list (default 100)
+  --export DIR                 write the ground truth as NDJSON into DIR and exit
+  --help                       show this help
+
+Faults (rates 0..1, deterministic by seed, request and attempt; default 0):
+  --fault-rate X               switch every fault below on at rate X
+  --fault-latency X            add --fault-latency-ms to a response
+  --fault-429 X                429 with Retry-After
+  --fault-429-no-retry-after X 429 without Retry-After
+  --fault-5xx X                500, 502 or 503
+  --fault-reset X              connection reset mid-body
+  --fault-truncated X          truncated or invalid JSON body
+  --fault-slow-body X          body trickles out over --slow-body-ms
+  --fault-partial-result X     LivePerson pages with partialResult: true
+  --fault-invalid-records X    share of records that break the schema (also marked in the export)
+  --fault-attempts N           only the first N attempts of a request can fail (default 2)
+  --fault-latency-ms MS        latency of a latency fault (default 250)
+  --slow-body-ms MS            duration of a slow body (default 400)
+`;
+
+const FAULT_FLAGS: Record<string, keyof FaultRates> = {
+  "fault-latency": "latency",
+  "fault-429": "rateLimit",
+  "fault-429-no-retry-after": "rateLimitWithoutRetryAfter",
+  "fault-5xx": "serverError",
+  "fault-reset": "connectionReset",
+  "fault-truncated": "truncatedBody",
+  "fault-slow-body": "slowBody",
+  "fault-partial-result": "partialResult",
+  "fault-invalid-records": "invalidRecord",
+};
+
+const STRING_FLAGS = ["port", "host", "seed", "days", "scale", "now", "latency", "upscope-list-cap", "export", "fault-rate", "fault-attempts", "fault-latency-ms", "slow-body-ms", ...Object.keys(FAULT_FLAGS)];
+
+function fail(message: string): never {
+  process.stderr.write(`${message}\n\n${HELP}`);
+  process.exit(2);
+}
+
+function number(values: Record<string, string | boolean | undefined>, name: string): number | undefined {
+  const raw = values[name];
+  if (raw === undefined || typeof raw === "boolean") return undefined;
+  const parsed = Number(raw);
+  if (!Number.isFinite(parsed)) fail(`--${name} expects a number, got "${raw}"`);
+  return parsed;
+}
+
+async function main(): Promise<void> {
+  let values: Record<string, string | boolean | undefined>;
+  try {
+    values = parseArgs({
+      options: { help: { type: "boolean" }, ...Object.fromEntries(STRING_FLAGS.map((name) => [name, { type: "string" as const }])) },
+      strict: true,
+    }).values;
+  } catch (error) {
+    fail(error instanceof Error ? error.message : String(error));
+  }
+  if (values["help"]) {
+    process.stdout.write(HELP);
+    return;
+  }
+  const faults: Partial<FaultRates> = {};
+  const all = number(values, "fault-rate");
+  if (all !== undefined) for (const key of Object.values(FAULT_FLAGS)) faults[key] = all;
+  for (const [flag, key] of Object.entries(FAULT_FLAGS)) {
+    const rate = number(values, flag);
+    if (rate !== undefined) faults[key] = rate;
+  }
+  const options: SimulatorOptions = {
+    port: number(values, "port") ?? 4010,
+    seed: number(values, "seed") ?? 1,
+    days: number(values, "days") ?? 180,
+    scale: number(values, "scale") ?? 1,
+    latencyMs: number(values, "latency") ?? 0,
+    upscopeListCap: number(values, "upscope-list-cap") ?? 100,
+    faults,
+    ...(typeof values["host"] === "string" ? { host: values["host"] } : {}),
+    ...(typeof values["now"] === "string" ? { now: values["now"] } : {}),
+    ...(number(values, "fault-attempts") !== undefined ? { faultedAttempts: number(values, "fault-attempts") } : {}),
+    ...(number(values, "fault-latency-ms") !== undefined ? { faultLatencyMs: number(values, "fault-latency-ms") } : {}),
+    ...(number(values, "slow-body-ms") !== undefined ? { slowBodyMs: number(values, "slow-body-ms") } : {}),
+  };
+
+  try {
+    if (typeof values["export"] === "string") {
+      const manifest = await exportGroundTruth(options, values["export"]);
+      process.stdout.write(`Exported ground truth for seed ${manifest.seed} at ${manifest.now} into ${values["export"]}\n`);
+      for (const [file, lines] of Object.entries(manifest.files)) process.stdout.write(`  ${file}: ${lines}\n`);
+      return;
+    }
+    const simulator = await startSimulator(options);
+    process.stdout.write(
+      [
+        `Vendor simulator listening on ${simulator.url}`,
+        `  Upscope           ${simulator.url}/upscope/v1.3   (X-Api-Key: ${DEMO_CREDENTIALS.upscope.apiKey})`,
+        `  Upscope on-prem   ${simulator.url}/upscope-onprem/api   (Authorization: ${DEMO_CREDENTIALS.upscope.onPremiseRestKey})`,
+        `  LivePerson CSDS   ${simulator.url}/liveperson/csds/api/account/${DEMO_CREDENTIALS.liveperson.accountId}/service/engHistDomain/baseURI.json?version=1.0`,
+        `  LivePerson search ${simulator.url}/liveperson/interaction_history/api/account/${DEMO_CREDENTIALS.liveperson.accountId}/interactions/search`,
+        `  Agendize          ${simulator.url}/agendize/api/2.0/chat/history`,
+        "Demo credentials:",
+        JSON.stringify(DEMO_CREDENTIALS, null, 2),
+        "Ctrl-C to stop.",
+        "",
+      ].join("\n"),
+    );
+    const shutdown = (signal: string): void => {
+      process.stdout.write(`\n${signal}: stopping…\n`);
+      simulator.stop().then(
+        () => process.exit(0),
+        () => process.exit(1),
+      );
+    };
+    process.once("SIGINT", () => shutdown("SIGINT"));
+    process.once("SIGTERM", () => shutdown("SIGTERM"));
+  } catch (error) {
+    fail(error instanceof Error ? error.message : String(error));
+  }
+}
+
+await main();

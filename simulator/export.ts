@@ -1,0 +1,169 @@
+/**
+ * Ground-truth export: everything the simulator holds for a seed and clock, as NDJSON, one
+ * file per object type. Upscope sessions come out exactly as the files of Session objects
+ * a customer exports or collects from webhooks. Deliberately schema-breaking records go to
+ * `*-invalid.ndjson` with the kind and path of the breakage, so a sync test can expect
+ * them quarantined. Written day by day: memory does not grow with the history.
+ */
+import { createWriteStream } from "node:fs";
+import type { WriteStream } from "node:fs";
+import { mkdir, writeFile } from "node:fs/promises";
+import { join } from "node:path";
+import { once } from "node:events";
+import type { Breakage } from "./breakage.js";
+import { CHAT_BUTTONS } from "./generate/agendize.js";
+import type { UpscopeVisit } from "./generate/upscope.js";
+import { SKILLS } from "./world.js";
+import { createSimulation, resolveOptions } from "./simulation.js";
+import type { SimulatorOptions } from "./simulation.js";
+import { isoUtc } from "./time.js";
+
+export interface ExportManifest {
+  seed: number;
+  now: string;
+  days: number;
+  scale: number;
+  historyStart: string;
+  invalidRecordRate: number;
+  /** Line count per file name. */
+  files: Record<string, number>;
+}
+
+class NdjsonWriter {
+  private readonly stream: WriteStream;
+  lines = 0;
+
+  constructor(path: string) {
+    this.stream = createWriteStream(path, { encoding: "utf8" });
+  }
+
+  async write(value: unknown): Promise<void> {
+    this.lines++;
+    if (!this.stream.write(`${JSON.stringify(value)}\n`)) await once(this.stream, "drain");
+  }
+
+  async close(): Promise<void> {
+    this.stream.end();
+    await once(this.stream, "finish");
+  }
+}
+
+function invalidLine(id: string, breakage: Breakage, record: unknown): Record<string, unknown> {
+  return { id, breakage: breakage.kind, path: breakage.path, record };
+}
+
+/** Writes the ground truth into `directory` (created if needed) and returns the manifest. */
+export async function exportGroundTruth(options: SimulatorOptions, directory: string): Promise<ExportManifest> {
+  const resolved = resolveOptions(options);
+  const simulation = createSimulation(resolved);
+  const { world, upscope, liveperson, agendize } = simulation;
+  const nowMs = simulation.nowMs();
+  const historyStart = world.historyStartMs(nowMs);
+  await mkdir(directory, { recursive: true });
+  const names = [
+    "upscope-sessions",
+    "upscope-sessions-invalid",
+    "upscope-visitors",
+    "liveperson-engagements",
+    "liveperson-engagements-invalid",
+    "liveperson-engagements-pending",
+    "liveperson-engagements-partial",
+    "liveperson-arrivals",
+    "agendize-chats",
+    "agendize-chats-invalid",
+    "people",
+    "agents",
+  ] as const;
+  const writers = Object.fromEntries(names.map((name) => [name, new NdjsonWriter(join(directory, `${name}.ndjson`))])) as Record<
+    (typeof names)[number],
+    NdjsonWriter
+  >;
+  const lastVisits = new Map<number, UpscopeVisit>();
+  const peopleSeen = new Set<number>();
+
+  for (const day of world.historyDays(nowMs)) {
+    const upscopeDay = upscope.day(day);
+    for (const visit of upscopeDay.visits) {
+      if (visit.atMs >= historyStart && visit.atMs <= nowMs) lastVisits.set(visit.personIndex, visit);
+    }
+    for (const skeleton of upscope.visibleSessions(day, nowMs)) {
+      const built = upscope.buildSession(skeleton);
+      if (built.breakage) await writers["upscope-sessions-invalid"].write(invalidLine(String(skeleton.key), built.breakage, built.record));
+      else await writers["upscope-sessions"].write(built.record);
+    }
+    for (const skeleton of liveperson.day(day)) {
+      if (skeleton.startMs < historyStart || skeleton.endMs > nowMs) continue;
+      peopleSeen.add(skeleton.personIndex);
+      // When each record becomes visible to search, so a sync test can predict any clock.
+      await writers["liveperson-arrivals"].write({ engagementId: skeleton.engagementId, endTimeL: skeleton.endMs, visibleFromL: skeleton.visibleFromMs });
+      if (!liveperson.isVisible(skeleton, nowMs)) {
+        await writers["liveperson-engagements-pending"].write({
+          engagementId: skeleton.engagementId,
+          endTimeL: skeleton.endMs,
+          visibleFromL: skeleton.visibleFromMs,
+        });
+        continue;
+      }
+      const built = liveperson.buildRecord(skeleton, true);
+      if (skeleton.isPartial) await writers["liveperson-engagements-partial"].write({ engagementId: skeleton.engagementId });
+      if (built.breakage) await writers["liveperson-engagements-invalid"].write(invalidLine(skeleton.engagementId, built.breakage, built.record));
+      else await writers["liveperson-engagements"].write(built.record);
+    }
+    for (const chat of agendize.day(day)) {
+      if (!agendize.isVisible(chat, nowMs)) continue;
+      peopleSeen.add(chat.personIndex);
+      const built = agendize.buildChat(chat);
+      if (built.breakage) await writers["agendize-chats-invalid"].write(invalidLine(chat.id, built.breakage, built.record));
+      else await writers["agendize-chats"].write(built.record);
+    }
+  }
+
+  const visitorIndexes = [...lastVisits.keys()].sort((a, b) => a - b);
+  for (const index of visitorIndexes) {
+    const visit = lastVisits.get(index);
+    if (!visit) continue;
+    peopleSeen.add(index);
+    await writers["upscope-visitors"].write(upscope.buildVisitor(world.person(index), visit, nowMs));
+  }
+  // Cross-source identity ground truth: which ids in each source belong to the same customer.
+  for (const index of [...peopleSeen].sort((a, b) => a - b)) {
+    const person = world.person(index);
+    await writers.people.write({
+      index,
+      name: person.name,
+      email: person.email,
+      uniqueId: person.uniqueId,
+      upscopeShortId: person.upscopeShortId,
+      livePersonVisitorId: person.livePersonVisitorId,
+    });
+  }
+  for (const agent of world.agents) {
+    await writers.agents.write({
+      name: agent.name,
+      nickname: agent.nickname,
+      email: agent.email,
+      livePersonAgentId: String(agent.livePersonId),
+      upscopeAgentId: agent.upscopeId,
+      externalId: agent.externalId,
+      skills: agent.skillIds.map((id) => SKILLS.find((skill) => skill.id === id)?.name ?? String(id)),
+      agentGroupId: agent.groupId,
+    });
+  }
+
+  const files: Record<string, number> = {};
+  for (const name of names) {
+    await writers[name].close();
+    files[`${name}.ndjson`] = writers[name].lines;
+  }
+  const manifest: ExportManifest = {
+    seed: resolved.seed,
+    now: isoUtc(nowMs),
+    days: resolved.days,
+    scale: resolved.scale,
+    historyStart: isoUtc(historyStart),
+    invalidRecordRate: resolved.faults.invalidRecord,
+    files,
+  };
+  await writeFile(join(directory, "manifest.json"), `${JSON.stringify({ ...manifest, chatButtons: CHAT_BUTTONS }, null, 2)}\n`);
+  return manifest;
+}
