@@ -83,6 +83,11 @@ export class SyncProgress {
     });
   }
 
+  /** A free-form line for the log (demo mode, thresholds). */
+  note(line: string): void {
+    this.write(line);
+  }
+
   snapshot(): ReadonlyMap<SourceName, Readonly<SourceCounters>> {
     return this.counters;
   }

@@ -1,0 +1,32 @@
+/** `npm run sync`: see SYNC_HELP in cli-args.ts. */
+import { ConfigError, loadConfig } from "../config.js";
+import { EXIT, parseSyncArgs, SYNC_HELP, UsageError } from "./cli-args.js";
+import { runSync } from "./engine.js";
+
+async function main(): Promise<number> {
+  let args;
+  let config;
+  try {
+    args = parseSyncArgs(process.argv.slice(2));
+    if (args.help) {
+      console.log(SYNC_HELP);
+      return EXIT.OK;
+    }
+    config = loadConfig();
+  } catch (error) {
+    if (error instanceof UsageError || error instanceof ConfigError) {
+      console.error(`sync: ${error.message}\n(npm run sync -- --help)`);
+      return EXIT.USAGE;
+    }
+    throw error;
+  }
+  if (args.replay) {
+    console.error("sync: --replay is not available in this build yet");
+    return EXIT.USAGE;
+  }
+  const result = await runSync(config, { args });
+  console.error(`\n${result.progress.summaryTable()}`);
+  return result.exitCode;
+}
+
+process.exitCode = await main();

@@ -1,0 +1,94 @@
+import { mkdtemp, readFile, rm } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { exportGroundTruth } from "../../simulator/index.js";
+import { loadConfig } from "../../data-loaders/config.js";
+import { openLakeDuckDB } from "../../data-loaders/lake/index.js";
+import { parseSyncArgs } from "../../data-loaders/sync/cli-args.js";
+import { runSync } from "../../data-loaders/sync/engine.js";
+import { SyncProgress } from "../../data-loaders/sync/progress.js";
+import { formatPath } from "../../data-loaders/sync/validate.js";
+
+const NOW = "2026-06-01T00:00:00.000Z";
+const SIMULATION = { seed: 7, days: 12, scale: 1 };
+const ALL_FAULTS = {
+  latency: 0.05,
+  rateLimit: 0.05,
+  rateLimitWithoutRetryAfter: 0.05,
+  serverError: 0.05,
+  connectionReset: 0.05,
+  truncatedBody: 0.05,
+  slowBody: 0.02,
+  partialResult: 0.1,
+  invalidRecord: 0.01,
+};
+
+let dir: string;
+let truthDir: string;
+
+async function sync(lakeDir: string, argv: string[], now = NOW) {
+  const config = { ...loadConfig({ SI_LAKE_DIR: lakeDir }), historyDays: SIMULATION.days };
+  return runSync(config, {
+    args: parseSyncArgs(["--source", "liveperson", "--now", now, ...argv]),
+    progress: new SyncProgress(() => {}),
+    demo: { ...SIMULATION, faults: ALL_FAULTS },
+    http: { delayScale: 0.001 },
+  });
+}
+
+beforeAll(async () => {
+  dir = await mkdtemp(join(tmpdir(), "si-sync-lp-"));
+  truthDir = join(dir, "truth");
+  await exportGroundTruth({ ...SIMULATION, now: NOW, faults: ALL_FAULTS }, truthDir);
+});
+
+afterAll(async () => {
+  await rm(dir, { recursive: true, force: true });
+});
+
+describe("LivePerson sync against the simulator with every fault on", () => {
+  it("equals the ground truth: nothing lost, nothing duplicated, invalid records quarantined", async () => {
+    const lake = join(dir, "lake-full");
+    const result = await sync(lake, []);
+    expect(result.results.liveperson).not.toHaveProperty("error");
+    const reader = await openLakeDuckDB(lake);
+    try {
+      await reader.connection.run(
+        `CREATE TABLE truth AS SELECT info.engagementId AS id, info.startTimeL AS start_l, len(transcript.lines) AS lines FROM read_json('${join(truthDir, "liveperson-engagements.ndjson")}', format='newline_delimited', sample_size=-1, maximum_object_size=100000000)`,
+      );
+      const [counts] = await reader.queryRows(`SELECT
+          (SELECT count(*) FROM truth) AS truth,
+          (SELECT count(*) FROM liveperson.engagements) AS lake,
+          (SELECT count(*) FROM truth WHERE id NOT IN (SELECT engagement_id FROM liveperson.engagements)) AS missing,
+          (SELECT count(*) FROM liveperson.engagements WHERE engagement_id NOT IN (SELECT id FROM truth)) AS extra,
+          (SELECT count(*) FROM truth t JOIN liveperson.engagements e ON e.engagement_id = t.id
+             WHERE epoch_ms(e.start_time) <> t.start_l OR json_array_length(e.record_json::JSON -> '$.transcript.lines') <> t.lines) AS differing`);
+      expect(Number(counts?.truth)).toBeGreaterThan(100);
+      expect(counts).toMatchObject({ missing: "0", extra: "0", differing: "0" });
+      expect(String(counts?.lake)).toBe(String(counts?.truth));
+      // Every deliberately broken record is in quarantine, under its own id, with a field path.
+      const invalid = (await readFile(join(truthDir, "liveperson-engagements-invalid.ndjson"), "utf-8"))
+        .split("\n")
+        .filter(Boolean)
+        .map((line) => JSON.parse(line) as { id: string; path: (string | number)[] })
+        .map((entry) => `engagements:${entry.id} ${formatPath(entry.path)}`)
+        .sort();
+      const quarantined = (await reader.queryRows("SELECT DISTINCT record_id AS id, field_path AS path FROM main.quarantine ORDER BY 1"))
+        .map((r) => `${r.id} ${r.path}`);
+      expect(invalid.length).toBeGreaterThan(0);
+      expect(quarantined).toEqual(invalid);
+    } finally {
+      reader.close();
+    }
+  }, 240_000);
+
+  it("a second sync with nothing new reads only the trailing window and changes no row", async () => {
+    const lake = join(dir, "lake-again");
+    await sync(lake, []);
+    const again = await sync(lake, []);
+    const counters = again.progress.snapshot().get("liveperson");
+    expect(counters?.written).toBe(0);
+    expect(counters?.pages).toBeLessThan(20);
+  }, 240_000);
+});
