@@ -64,13 +64,24 @@ export function dedupedTableSql(root: string, spec: TableSpec, hasFiles: boolean
   return `SELECT ${columns} FROM ${liveRowsRelation(spec, liveFilesGlob(root, spec.source, spec.name))} QUALIFY row_number() OVER (PARTITION BY ${keys} ORDER BY ${newestFirstOrder()}) = 1`;
 }
 
+export interface LakeReaderOptions {
+  /**
+   * A database file instead of memory: for work that materializes more than fits
+   * in RAM (the models), so DuckDB can spill to disk under its memory limit.
+   */
+  databasePath?: string;
+  /** DuckDB's memory_limit, e.g. "512MB". */
+  memoryLimit?: string;
+}
+
 /**
- * Opens an in-memory DuckDB over the lake at `root` with views `<source>.<table>` and
- * `main.quarantine`. Close it with `close()`.
+ * Opens a DuckDB (in memory unless told otherwise) over the lake at `root` with
+ * views `<source>.<table>` and `main.quarantine`. Close it with `close()`.
  */
-export async function openLakeDuckDB(root: string): Promise<LakeReader> {
+export async function openLakeDuckDB(root: string, options: LakeReaderOptions = {}): Promise<LakeReader> {
   assertLakeRoot(root);
-  const db = await createOfflineDuckDB();
+  const db = await createOfflineDuckDB(options.databasePath);
+  if (options.memoryLimit) await db.connection.run(`SET memory_limit = ${quoteLiteral(options.memoryLimit)}`);
   const tables: LakeTableRef[] = [];
   const quarantineParts: string[] = [];
   try {

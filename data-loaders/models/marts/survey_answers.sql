@@ -1,0 +1,34 @@
+-- Survey answers of LivePerson chats (pre-chat, post-chat, operator wrap-up).
+-- An answer's text is published when it was chosen from a list and at least 5
+-- answers to the question share it (an option label, not something a visitor
+-- typed), or when SI_PUBLISH_TEXT=true. Numbers are always kept.
+-- @column engagement_id: LivePerson engagementId
+-- @column start_time: chat start (UTC)
+-- @column engagement_date: UTC day of the chat start
+-- @column agent_key: cross-source key of the chat's agent
+-- @column skill_name: the chat's skill
+-- @column survey_kind: pre_chat, post_chat or operator
+-- @column survey_name: the survey's name
+-- @column question_id: LivePerson question id
+-- @column question: the question as shown
+-- @column is_free_text: true when the answer was typed
+-- @column answer: the chosen option (see above for when text is published)
+-- @column answer_number: the answer as a number, when it is one
+SELECT
+  a.engagement_id,
+  e.start_time,
+  CAST(e.start_time AS DATE) AS engagement_date,
+  agent_key(e.agent_name) AS agent_key,
+  e.skill_name,
+  a.survey_kind,
+  a.survey_name,
+  a.question_id,
+  a.question,
+  a.is_free_text,
+  CASE
+    WHEN getvariable('publish_text') THEN a.answer
+    WHEN NOT a.is_free_text AND count(*) OVER (PARTITION BY a.question_id, a.answer) >= 5 THEN a.answer
+  END AS answer,
+  a.answer_number
+FROM staging.stg_liveperson__survey_answers a
+JOIN staging.stg_liveperson__engagements e USING (engagement_id)

@@ -1,0 +1,31 @@
+-- One row per Agendize chat session, in UTC (the sync converts the local times
+-- with each record's own zone). No visitor name, email, address or message text.
+-- @column chat_id: Agendize chat session id
+-- @column start_time: chat start (UTC)
+-- @column end_time: last message (UTC); NULL for a chat without messages
+-- @column time_zone: the IANA zone the vendor gave the local times in
+-- @column button_id: the chat button the visitor used
+-- @column button_name: the chat button's name
+-- @column country: visitor country
+-- @column city: visitor city
+-- @column browser: visitor browser
+-- @column operating_system: visitor operating system
+-- @column start_path: path of the page the chat started on (no host, no query)
+-- @column email_pseudonym: keyed pseudonym of the visitor's email
+WITH source AS (
+  SELECT *, record_json::JSON AS j FROM agendize.chats
+)
+SELECT
+  chat_id,
+  start_time,
+  end_time,
+  time_zone,
+  j ->> '$.button.id' AS button_id,
+  nullif(j ->> '$.button.name', '') AS button_name,
+  nullif(j ->> '$.visitor.country', '') AS country,
+  nullif(j ->> '$.visitor.city', '') AS city,
+  nullif(j ->> '$.visitor.browser', '') AS browser,
+  nullif(j ->> '$.visitor.operatingSystem', '') AS operating_system,
+  url_path(j ->> '$.visitor.startPage') AS start_path,
+  email_pseudonym
+FROM source

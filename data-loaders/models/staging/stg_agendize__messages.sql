@@ -1,0 +1,28 @@
+-- One row per message of an Agendize chat, with its time in UTC. The text is
+-- published only when SI_PUBLISH_TEXT=true.
+-- @column chat_id: Agendize chat session id
+-- @column message_id: Agendize message id
+-- @column message_index: position of the message in the chat (0-based)
+-- @column message_source: operator or visitor
+-- @column sent_at: when the message was sent (UTC, converted with its own zone)
+-- @column message_length: length of the message in characters
+-- @column text: the message, NULL unless SI_PUBLISH_TEXT=true
+WITH source AS (
+  SELECT chat_id, time_zone,
+    from_json(record_json::JSON -> '$.messages',
+      '[{"id":"VARCHAR","source":"VARCHAR","message":"VARCHAR","sent":{"dateTime":"VARCHAR","timeZone":"VARCHAR"}}]') AS messages
+  FROM agendize.chats
+),
+messages AS (
+  SELECT chat_id, time_zone, unnest(messages) AS m, generate_subscripts(messages, 1) - 1 AS message_index
+  FROM source WHERE messages IS NOT NULL
+)
+SELECT
+  chat_id,
+  m.id AS message_id,
+  message_index,
+  m.source AS message_source,
+  local_to_utc(m.sent.dateTime, coalesce(m.sent.timeZone, time_zone)) AS sent_at,
+  length(m.message) AS message_length,
+  CASE WHEN getvariable('publish_text') THEN m.message END AS text
+FROM messages

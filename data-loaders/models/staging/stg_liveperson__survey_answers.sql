@@ -1,0 +1,39 @@
+-- One row per answer of the pre-chat, post-chat and operator surveys of a
+-- LivePerson engagement, as given. The marts decide what of the answer text is
+-- published (see marts/survey_answers.sql).
+-- @column engagement_id: LivePerson engagementId
+-- @column survey_kind: pre_chat, post_chat or operator
+-- @column survey_id: LivePerson survey id
+-- @column survey_name: the survey's name
+-- @column question_id: LivePerson question id
+-- @column question: the question as shown (displayName)
+-- @column answered_at: when it was answered (UTC)
+-- @column is_free_text: true when the answer was typed rather than chosen
+-- @column answer: the answer as given (may be free text: never select it into a mart as is)
+-- @column answer_number: the answer as a number, when it is one (e.g. a 1–5 rating)
+WITH source AS (
+  SELECT engagement_id, record_json::JSON AS j FROM liveperson.engagements
+),
+kinds AS (
+  SELECT engagement_id, 'pre_chat' AS survey_kind, j -> '$.surveys.preChat' AS answers FROM source
+  UNION ALL SELECT engagement_id, 'post_chat', j -> '$.surveys.postChat' FROM source
+  UNION ALL SELECT engagement_id, 'operator', j -> '$.surveys.operator' FROM source
+),
+answers AS (
+  SELECT engagement_id, survey_kind,
+    unnest(from_json(answers, '[{"surveyID":"VARCHAR","name":"VARCHAR","questionID":"VARCHAR","displayName":"VARCHAR","value":"VARCHAR","answersId":["BIGINT"],"timeL":"BIGINT"}]')) AS a
+  FROM kinds
+  WHERE answers IS NOT NULL AND json_type(answers) = 'ARRAY'
+)
+SELECT
+  engagement_id,
+  survey_kind,
+  a.surveyID AS survey_id,
+  a.name AS survey_name,
+  a.questionID AS question_id,
+  a.displayName AS question,
+  make_timestamp(a.timeL * 1000) AS answered_at,
+  coalesce(list_contains(a.answersId, -1) OR len(a.answersId) = 0, true) AS is_free_text,
+  a.value AS answer,
+  TRY_CAST(a.value AS DOUBLE) AS answer_number
+FROM answers

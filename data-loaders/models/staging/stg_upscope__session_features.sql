@@ -1,0 +1,9 @@
+-- One row per feature used in an Upscope session (remote control, drawing, audio …).
+-- @column session_id: Upscope session id
+-- @column feature: the feature's name as Upscope reports it
+SELECT DISTINCT session_id, feature
+FROM (
+  SELECT session_id, unnest(from_json(record_json::JSON -> '$.features_used', '["VARCHAR"]')) AS feature
+  FROM upscope.sessions
+)
+WHERE feature IS NOT NULL AND feature <> ''

@@ -1,0 +1,27 @@
+-- One row per Upscope visitor. Identity fields are pseudonyms; device and coarse
+-- location are kept.
+-- @column visitor_id: the visitor's short id
+-- @column first_seen_at: first time Upscope saw the visitor (UTC)
+-- @column last_seen_at: last time Upscope saw the visitor (UTC)
+-- @column device_type: desktop, mobile, tablet …
+-- @column browser: the visitor's browser
+-- @column country: the visitor's country name
+-- @column sdk: web, ios or android
+-- @column integration: the integration that identified the visitor, if any
+-- @column email_pseudonym: keyed pseudonym of the visitor's email
+-- @column unique_id_pseudonym: keyed pseudonym of the visitor's unique id
+WITH source AS (
+  SELECT *, record_json::JSON AS j FROM upscope.visitors
+)
+SELECT
+  visitor_id,
+  first_seen_at,
+  last_seen_at,
+  nullif(j ->> '$.device_type', '') AS device_type,
+  nullif(j ->> '$.browser_name', '') AS browser,
+  nullif(j ->> '$.location_country_name', '') AS country,
+  nullif(j ->> '$.sdk', '') AS sdk,
+  nullif(j ->> '$.integration', '') AS integration,
+  email_pseudonym,
+  unique_id_pseudonym
+FROM source
