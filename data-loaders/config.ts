@@ -31,11 +31,20 @@ export const EnvSchema = z.object({
   SI_LAKE_DIR: nonEmpty.default("lake"),
   SI_PSEUDONYM_KEY: optionalText,
   SI_QUARANTINE_MAX_SHARE: share.default(0.02),
-  SI_TRAILING_WINDOW_HOURS: positiveInt.default(3),
+  // A chat is visible only once it has ended, up to 2 h late: the window must cover the
+  // longest chat plus those 2 h, or a long chat that ended late falls before it.
+  SI_TRAILING_WINDOW_HOURS: positiveInt.default(6),
   SI_HISTORY_DAYS: positiveInt.default(395),
   SI_HTTP_TIME_BUDGET_SECONDS: positiveInt.default(3600),
   SI_PUBLISH_VISITOR_IDENTITIES: flag.default(false),
   SI_PUBLISH_TEXT: flag.default(false),
+  SI_CONTRACT_MAX_STALE_HOURS: positiveInt.default(36),
+  SI_CONTRACT_MAX_ROW_DROP: share.default(0.3),
+  SI_CONTRACT_MIN_ROWS: positiveInt.default(20),
+  SI_DEMO_SEED: z.coerce.number().int().nonnegative().default(1),
+  SI_DEMO_DAYS: positiveInt.default(180),
+  SI_DEMO_SCALE: z.coerce.number().positive().default(1),
+  SI_DEMO_FAULT_RATE: share.default(0),
 
   UPSCOPE_API_KEY: optionalText,
   UPSCOPE_BASE_URL: url.default("https://api.upscope.io/v1.3"),
@@ -107,6 +116,10 @@ export interface SyncConfig {
   historyDays: number;
   httpTimeBudgetMs: number;
   publish: { visitorIdentities: boolean; text: boolean };
+  /** Thresholds of the data contracts a nightly build checks (see contracts.ts). */
+  contracts: { maxStaleHours: number; maxRowDrop: number; minRowsForDrop: number };
+  /** The embedded simulator's settings in demo mode (a bigger or faultier demo on request). */
+  demoSimulator: { seed: number; days: number; scale: number; faultRate: number };
   sources: { upscope?: UpscopeConfig; liveperson?: LivePersonConfig; agendize?: AgendizeConfig };
 }
 
@@ -226,6 +239,8 @@ export function loadConfig(variables: Record<string, string | undefined> = proce
     historyDays: env.SI_HISTORY_DAYS,
     httpTimeBudgetMs: env.SI_HTTP_TIME_BUDGET_SECONDS * 1000,
     publish: { visitorIdentities: env.SI_PUBLISH_VISITOR_IDENTITIES, text: env.SI_PUBLISH_TEXT },
+    contracts: { maxStaleHours: env.SI_CONTRACT_MAX_STALE_HOURS, maxRowDrop: env.SI_CONTRACT_MAX_ROW_DROP, minRowsForDrop: env.SI_CONTRACT_MIN_ROWS },
+    demoSimulator: { seed: env.SI_DEMO_SEED, days: env.SI_DEMO_DAYS, scale: env.SI_DEMO_SCALE, faultRate: env.SI_DEMO_FAULT_RATE },
     sources,
   };
 }

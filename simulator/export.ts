@@ -7,7 +7,7 @@
  */
 import { createWriteStream } from "node:fs";
 import type { WriteStream } from "node:fs";
-import { mkdir, writeFile } from "node:fs/promises";
+import { mkdir, readdir, readFile, rename, rm, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { once } from "node:events";
 import type { Breakage } from "./breakage.js";
@@ -16,7 +16,7 @@ import type { UpscopeVisit } from "./generate/upscope.js";
 import { SKILLS } from "./world.js";
 import { createSimulation, resolveOptions } from "./simulation.js";
 import type { SimulatorOptions } from "./simulation.js";
-import { isoUtc } from "./time.js";
+import { dayStartMs, isoUtc } from "./time.js";
 
 export interface ExportManifest {
   seed: number;
@@ -166,4 +166,76 @@ export async function exportGroundTruth(options: SimulatorOptions, directory: st
   };
   await writeFile(join(directory, "manifest.json"), `${JSON.stringify({ ...manifest, chatButtons: CHAT_BUTTONS }, null, 2)}\n`);
   return manifest;
+}
+
+export interface SessionFilesResult {
+  /** File names written or kept, oldest week first. */
+  files: string[];
+  /** Session lines in them, the deliberately broken ones included. */
+  sessions: number;
+}
+
+/** Monday (UTC) of the week holding a day index; 1970-01-01, day 0, was a Thursday. */
+function weekStartDay(dayIndex: number): number {
+  const weekday = (dayIndex + 4) % 7; // 0 = Sunday
+  return dayIndex - ((weekday + 6) % 7);
+}
+
+/**
+ * Writes Upscope sessions that started before `startedBefore` the way a customer's weekly
+ * exports hold them: one NDJSON file per week (Monday to Sunday, UTC), named
+ * `upscope-sessions-<monday>.ndjson`, with the deliberately broken records in place (a
+ * sync must quarantine them). The same Session objects the API serves, byte for byte.
+ * A file is rewritten only when its content changed (atomically: a dotfile renamed over
+ * it), so an unchanged week keeps its mtime; week files no longer produced are removed.
+ */
+export async function exportUpscopeSessionFiles(
+  options: SimulatorOptions,
+  directory: string,
+  { startedBefore }: { startedBefore: Date | number | string },
+): Promise<SessionFilesResult> {
+  const cutoffMs = new Date(startedBefore).getTime();
+  if (Number.isNaN(cutoffMs)) throw new RangeError(`startedBefore is not a valid date: ${String(startedBefore)}`);
+  const simulation = createSimulation(resolveOptions(options));
+  const { world, upscope } = simulation;
+  const nowMs = simulation.nowMs();
+  await mkdir(directory, { recursive: true });
+  // Temporary files of a writer that was killed before its rename.
+  for (const name of await readdir(directory)) if (name.startsWith(".tmp-")) await rm(join(directory, name), { force: true });
+  const files: string[] = [];
+  let sessions = 0;
+  let week: number | undefined;
+  let lines: string[] = [];
+  const flush = async () => {
+    if (week === undefined || lines.length === 0) return;
+    const name = `upscope-sessions-${isoUtc(dayStartMs(week)).slice(0, 10)}.ndjson`;
+    const content = `${lines.join("\n")}\n`;
+    const path = join(directory, name);
+    const current = await readFile(path, "utf8").catch(() => undefined);
+    if (current !== content) {
+      const temporary = join(directory, `.tmp-${process.pid}-${name}`);
+      await writeFile(temporary, content);
+      await rename(temporary, path);
+    }
+    files.push(name);
+    lines = [];
+  };
+  for (const day of world.historyDays(nowMs)) {
+    if (dayStartMs(day) >= cutoffMs) break;
+    if (weekStartDay(day) !== week) {
+      await flush();
+      week = weekStartDay(day);
+    }
+    for (const skeleton of upscope.visibleSessions(day, nowMs)) {
+      if (skeleton.startMs >= cutoffMs) continue;
+      lines.push(JSON.stringify(upscope.buildSession(skeleton).record));
+      sessions++;
+    }
+  }
+  await flush();
+  const kept = new Set(files);
+  for (const name of await readdir(directory)) {
+    if (/^upscope-sessions-\d{4}-\d{2}-\d{2}\.ndjson$/.test(name) && !kept.has(name)) await rm(join(directory, name), { force: true });
+  }
+  return { files, sessions };
 }

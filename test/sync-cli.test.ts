@@ -4,7 +4,7 @@ import { SyncProgress } from "../data-loaders/sync/progress.js";
 
 describe("sync arguments", () => {
   it("defaults to every configured source, incremental", () => {
-    expect(parseSyncArgs([])).toEqual({ sources: [], since: undefined, full: false, replay: false, now: undefined, quiet: false, help: false });
+    expect(parseSyncArgs([])).toEqual({ sources: [], since: undefined, full: false, replay: false, skipModels: false, now: undefined, quiet: false, help: false });
   });
 
   it("parses sources, dates and flags", () => {

@@ -1,6 +1,7 @@
 /**
- * `npm run build`: vendor the browser libraries from node_modules into Framework's
- * cache, drop stale loader outputs, then run `observable build`.
+ * `npm run build`: sync the lake and rebuild the marts (`npm run sync`), vendor the
+ * browser libraries from node_modules into Framework's cache, drop stale loader
+ * outputs, then run `observable build`.
  *
  * Framework reuses a cached loader output whatever its age, so every build deletes
  * the cached outputs (never the vendored `_npm` bundles) to make the loaders run
@@ -28,21 +29,55 @@ export async function dropStaleLoaderOutputs(root: string): Promise<string[]> {
   return dropped;
 }
 
-export function runFramework(command: "build" | "preview", args: string[] = []): Promise<number> {
+export function runFramework(command: "build" | "preview", args: string[] = [], env: Record<string, string> = {}): Promise<number> {
   const bin = join(projectRoot, "node_modules", ".bin", "observable");
   return new Promise((resolve, reject) => {
     const child = spawn(bin, [command, ...args], {
       cwd: projectRoot,
       stdio: "inherit",
-      env: { ...process.env, OBSERVABLE_TELEMETRY_DISABLE: "true" },
+      env: { ...process.env, ...env, OBSERVABLE_TELEMETRY_DISABLE: "true" },
     });
     child.on("error", reject);
     child.on("exit", (code, signal) => resolve(code ?? (signal ? 1 : 0)));
   });
 }
 
-async function main(): Promise<void> {
+export const BUILD_HELP = `Usage: npm run build [-- options]
+
+Syncs every configured source into the lake (demo mode with no credentials),
+rebuilds the marts, then builds the static site into dist/.
+
+Options:
+  --skip-sync   build from the lake as it is (no fetching, no model rebuild)
+  -h, --help    this text
+
+Any other option is passed to the sync (see npm run sync -- --help).
+Exit codes: 0 built; 1 the sync or the site build failed (dist/ is then not
+trustworthy: do not publish it); 2 bad arguments or configuration.`;
+
+/** Runs the sync CLI in its own process (its memory is gone before Framework starts). */
+export function runSyncCli(args: string[]): Promise<number> {
+  const bin = join(projectRoot, "node_modules", ".bin", "tsx");
+  return new Promise((resolve, reject) => {
+    const child = spawn(bin, [join(projectRoot, "data-loaders", "sync", "cli.ts"), ...args], { cwd: projectRoot, stdio: "inherit" });
+    child.on("error", reject);
+    child.on("exit", (code, signal) => resolve(code ?? (signal ? 1 : 0)));
+  });
+}
+
+async function main(argv: string[]): Promise<void> {
+  if (argv.includes("--help") || argv.includes("-h")) {
+    console.log(BUILD_HELP);
+    return;
+  }
   const started = Date.now();
+  if (!argv.includes("--skip-sync")) {
+    const code = await runSyncCli(argv);
+    if (code !== 0) {
+      console.error(`build stopped: the sync exited with ${code}, so the site would show incomplete data (see the lines above)`);
+      process.exit(code);
+    }
+  }
   await dropStaleLoaderOutputs(cacheRoot);
   const vendored = await vendorNpm({ projectRoot, cacheRoot });
   console.error(`vendored ${vendored.modules.length} modules and ${vendored.files.length} files from node_modules`);
@@ -55,5 +90,5 @@ async function main(): Promise<void> {
 }
 
 if (process.argv[1] && fileURLToPath(import.meta.url) === process.argv[1]) {
-  await main();
+  await main(process.argv.slice(2));
 }

@@ -73,6 +73,20 @@ export const ChatSession = z.looseObject({
 });
 export type ChatSession = z.infer<typeof ChatSession>;
 
+/**
+ * A chat session as the sync reads it: the same shape, except that a `timeZone` may
+ * be absent, since the seed documents "the default value is the time zone of the
+ * company" (AGENDIZE_COMPANY_TIME_ZONE) rather than promising the field.
+ */
+export const ZonedDateTimeOptionalZone = ZonedDateTime.extend({ timeZone: IanaTimeZone.nullish() });
+export type ZonedDateTimeOptionalZone = z.infer<typeof ZonedDateTimeOptionalZone>;
+
+export const ChatSessionRecord = ChatSession.extend({
+  start: ZonedDateTimeOptionalZone,
+  messages: z.array(ChatMessage.extend({ sent: ZonedDateTimeOptionalZone })),
+});
+export type ChatSessionRecord = z.infer<typeof ChatSessionRecord>;
+
 export const ChatHistorySummary = z.looseObject({
   /** Seconds (float). */
   averageChatSessionDuration: z.number(),
@@ -92,6 +106,17 @@ export const ChatHistoryListEnvelope = z.looseObject({
   items: z.array(z.unknown()),
 });
 export type ChatHistoryListEnvelope = z.infer<typeof ChatHistoryListEnvelope>;
+
+/**
+ * What a sync needs of a list response: the items, unparsed, so one bad record is
+ * quarantined alone, and the summary, unparsed, so a drifted summary is quarantined
+ * without losing the window's records.
+ */
+export const ChatHistoryListItems = z.looseObject({
+  summary: z.unknown().optional(),
+  items: z.array(z.unknown()),
+});
+export type ChatHistoryListItems = z.infer<typeof ChatHistoryListItems>;
 
 /** Error body (Google-style, as Agendize's other APIs answer): `{error:{code, message}}`. */
 export const ErrorResponse = z.looseObject({

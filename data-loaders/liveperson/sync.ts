@@ -8,6 +8,7 @@
 import { createHttpClient, livePersonPolicy } from "../http/index.js";
 import { commitRows } from "../sync/commit.js";
 import { readFrom, saveQuarantine, type SourceRunContext, type SourceRunResult } from "../sync/context.js";
+import { readWindowsWithWatermark } from "../sync/windows.js";
 import { LivePersonClient } from "./client.js";
 import { ENGAGEMENTS_TABLE, planWindows, readWindow, type Window } from "./stream.js";
 
@@ -31,24 +32,10 @@ export async function syncLivePerson(ctx: SourceRunContext): Promise<SourceRunRe
   });
   const client = new LivePersonClient(config, http);
   const archive = await ctx.lake.openRawArchive("liveperson", ctx.runId);
-  const done = new Set<number>();
-  let committedThrough = -1;
   let records = 0;
   let quarantined = 0;
 
-  const advanceWatermark = async () => {
-    while (done.has(committedThrough + 1)) committedThrough += 1;
-    const window = windows[committedThrough];
-    if (!window) return;
-    await ctx.lake.writeState("liveperson", {
-      watermarks: { ...(state?.watermarks ?? {}), engagements: new Date(Math.min(window.to, ctx.now.getTime())).toISOString() },
-      lastSuccessAt: state?.lastSuccessAt ?? null,
-      lastRunId: ctx.runId,
-      cursor: null,
-    });
-  };
-
-  const readAndCommit = async (window: Window, index: number) => {
+  const readAndCommit = async (window: Window) => {
     const result = await readWindow(client, window, ctx.pseudonym, {
       onPage: async (page, requestBody) => {
         ctx.progress.page("liveperson", page.records.length);
@@ -64,27 +51,11 @@ export async function syncLivePerson(ctx: SourceRunContext): Promise<SourceRunRe
     ctx.progress.quarantine("liveperson", badRecords);
     records += result.records;
     quarantined += badRecords;
-    done.add(index);
-    await advanceWatermark();
   };
 
   try {
-    // A small pool: each worker takes the next window; LivePerson's own 429 pause
-    // and the client's concurrency bound keep the request rate polite.
-    let next = 0;
-    const worker = async () => {
-      for (let index = next++; index < windows.length; index = next++) {
-        await readAndCommit(windows[index] as Window, index);
-      }
-    };
-    await Promise.all(Array.from({ length: Math.max(1, config.concurrency) }, worker));
-    const latest = await ctx.lake.readState("liveperson");
-    await ctx.lake.writeState("liveperson", {
-      watermarks: { ...(latest?.watermarks ?? {}), engagements: ctx.now.toISOString() },
-      lastSuccessAt: new Date().toISOString(),
-      lastRunId: ctx.runId,
-      cursor: null,
-    });
+    // LivePerson's own 429 pause and the client's concurrency bound keep the request rate polite.
+    await readWindowsWithWatermark(ctx, { source: "liveperson", watermark: "engagements", windows, concurrency: config.concurrency, readAndCommit });
   } finally {
     await archive.close();
     await http.close();

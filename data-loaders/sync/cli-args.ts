@@ -28,6 +28,7 @@ Options:
   --replay        fetch nothing: rebuild the lake tables and models from the raw
                   responses archived by earlier runs
   --now ISO       the clock to sync up to (default: now); for reproducible runs
+  --skip-models   sync the lake only; do not rebuild the marts the pages read
   --quiet         no progress lines, only the summary and errors
   -h, --help      this text
 
@@ -42,6 +43,7 @@ export interface SyncArgs {
   full: boolean;
   replay: boolean;
   now: Date | undefined;
+  skipModels: boolean;
   quiet: boolean;
   help: boolean;
 }
@@ -70,6 +72,7 @@ export function parseSyncArgs(argv: readonly string[]): SyncArgs {
         full: { type: "boolean", default: false },
         replay: { type: "boolean", default: false },
         now: { type: "string" },
+        "skip-models": { type: "boolean", default: false },
         quiet: { type: "boolean", default: false },
         help: { type: "boolean", short: "h", default: false },
       },
@@ -91,6 +94,7 @@ export function parseSyncArgs(argv: readonly string[]): SyncArgs {
     full: values.full ?? false,
     replay: values.replay ?? false,
     now: values.now === undefined ? undefined : parseDate("--now", values.now),
+    skipModels: values["skip-models"] ?? false,
     quiet: values.quiet ?? false,
     help: values.help ?? false,
   };

@@ -20,10 +20,6 @@ async function main(): Promise<number> {
     }
     throw error;
   }
-  if (args.replay) {
-    console.error("sync: --replay is not available in this build yet");
-    return EXIT.USAGE;
-  }
   const result = await runSync(config, { args });
   console.error(`\n${result.progress.summaryTable()}`);
   return result.exitCode;

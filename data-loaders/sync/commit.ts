@@ -25,7 +25,23 @@ export interface CommitResult {
  */
 const commitQueues = new Map<string, Promise<unknown>>();
 
+/**
+ * Sees every row a source hands to the lake, changed or not: the run manifest counts
+ * from it what the vendor returned, which is what a data contract compares night
+ * to night (the lake itself only grows, so it cannot show a vendor returning less).
+ */
+export type CommitObserver = (spec: TableSpec, rows: readonly MappedRow[]) => void;
+const observers = new Map<string, Set<CommitObserver>>();
+
+export function observeCommits(lakeRoot: string, observer: CommitObserver): () => void {
+  let set = observers.get(lakeRoot);
+  if (!set) observers.set(lakeRoot, (set = new Set()));
+  set.add(observer);
+  return () => set.delete(observer);
+}
+
 export function commitRows(lake: Lake, spec: TableSpec, rows: readonly MappedRow[]): Promise<CommitResult> {
+  for (const observer of observers.get(lake.root) ?? []) observer(spec, rows);
   const previous = commitQueues.get(lake.root) ?? Promise.resolve();
   const run = previous.then(() => commitNow(lake, spec, rows), () => commitNow(lake, spec, rows));
   commitQueues.set(lake.root, run.catch(() => undefined));

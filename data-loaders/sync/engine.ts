@@ -5,20 +5,35 @@
  * three vendors, with its demo credentials.
  */
 import { randomUUID } from "node:crypto";
-import { DEMO_CREDENTIALS, startSimulator, type SimulatorOptions } from "../../simulator/index.js";
+import { join } from "node:path";
+import { DEMO_CREDENTIALS, exportUpscopeSessionFiles, startSimulator, type FaultRates, type SimulatorOptions } from "../../simulator/index.js";
 import { SOURCES, type SourceName, type SyncConfig } from "../config.js";
 import { openLake } from "../lake/index.js";
+import { replayAgendize, syncAgendize } from "../agendize/sync.js";
+import { replayLivePerson } from "../liveperson/replay.js";
 import { syncLivePerson } from "../liveperson/sync.js";
+import { buildModels, type BuiltMart } from "../models/run.js";
+import { hourKey, RETURNED_BY_HOUR_SPAN_HOURS, summarizeSourceTables, writeRunManifest } from "../contracts.js";
+import { replayUpscope, syncUpscope } from "../upscope/sync.js";
 import { createPseudonymizer } from "../privacy.js";
 import { EXIT, type SyncArgs } from "./cli-args.js";
+import { observeCommits } from "./commit.js";
 import type { SourceRunContext, SourceRunResult } from "./context.js";
 import { SyncProgress } from "./progress.js";
 
 type SourceSync = (ctx: SourceRunContext) => Promise<SourceRunResult>;
 
-/** The sources this build can sync; the others are reported as not yet available. */
-export const SOURCE_SYNCS: Partial<Record<SourceName, SourceSync>> = {
-  liveperson: syncLivePerson,
+interface SourceRunner {
+  /** Fetch from the vendor into the lake. */
+  sync: SourceSync;
+  /** Rebuild the lake tables from the raw archive, fetching nothing (`--replay`). */
+  replay: SourceSync;
+}
+
+export const SOURCE_RUNNERS: Record<SourceName, SourceRunner> = {
+  upscope: { sync: syncUpscope, replay: replayUpscope },
+  liveperson: { sync: syncLivePerson, replay: replayLivePerson },
+  agendize: { sync: syncAgendize, replay: replayAgendize },
 };
 
 export interface SyncRunOptions {
@@ -33,11 +48,32 @@ export interface SyncRunResult {
   exitCode: number;
   demo: boolean;
   results: Partial<Record<SourceName, SourceRunResult | { error: string }>>;
+  marts: BuiltMart[];
   progress: SyncProgress;
 }
 
-/** Points every source at the simulator with its demo credentials. */
-export function demoConfig(config: SyncConfig, simulatorUrl: string): SyncConfig {
+/**
+ * Demo Upscope history: the simulator's sessions that started more than this many days
+ * before now, written as a customer's weekly export files; the API brings the later ones
+ * (its recent sessions reach 30 days back, so the two overlap and merge by id).
+ */
+export const DEMO_SESSION_FILES_LAG_DAYS = 7;
+
+/**
+ * The demo lifts the simulator's Upscope `/list` cap (100 by default, to show the trap):
+ * the documented list has no paging, so with a cap a visitor who never co-browsed and is
+ * not among the latest cannot be reached at all. Lifted, the demo lake equals the
+ * simulator's ground truth. Demo options can still set a cap.
+ */
+export const DEMO_UPSCOPE_LIST_CAP = 1_000_000;
+
+/** Where demo mode writes the simulator's Upscope session files: inside the lake, under a "_" folder readers skip. */
+export function demoSessionFilesDir(lakeDir: string): string {
+  return join(lakeDir, "_demo", "upscope-session-files");
+}
+
+/** Points every source at the simulator with its demo credentials (and Upscope at the demo session files, if written). */
+export function demoConfig(config: SyncConfig, simulatorUrl: string, upscopeSessionFiles?: string): SyncConfig {
   return {
     ...config,
     sources: {
@@ -45,7 +81,7 @@ export function demoConfig(config: SyncConfig, simulatorUrl: string): SyncConfig
         baseUrl: `${simulatorUrl}/upscope/v1.3`,
         onPremise: false,
         auth: { kind: "api-key", apiKey: DEMO_CREDENTIALS.upscope.apiKey },
-        sessionFiles: undefined,
+        sessionFiles: upscopeSessionFiles,
         concurrency: 4,
       },
       liveperson: {
@@ -67,12 +103,41 @@ export function demoConfig(config: SyncConfig, simulatorUrl: string): SyncConfig
   };
 }
 
+const ALL_FAULTS: readonly (keyof FaultRates)[] = [
+  "latency",
+  "rateLimit",
+  "rateLimitWithoutRetryAfter",
+  "serverError",
+  "connectionReset",
+  "truncatedBody",
+  "slowBody",
+  "partialResult",
+  "invalidRecord",
+];
+
+/** The simulator settings from SI_DEMO_* (SI_DEMO_FAULT_RATE switches every fault on at that rate). */
+export function demoSimulatorOptions(config: SyncConfig): SimulatorOptions {
+  const { seed, days, scale, faultRate } = config.demoSimulator;
+  const faults: Partial<FaultRates> = {};
+  if (faultRate > 0) for (const fault of ALL_FAULTS) faults[fault] = faultRate;
+  return { seed, days, scale, faults };
+}
+
 export async function runSync(baseConfig: SyncConfig, options: SyncRunOptions): Promise<SyncRunResult> {
   const { args } = options;
   const progress = options.progress ?? new SyncProgress(undefined, undefined, args.quiet);
   const now = args.now ?? new Date();
-  const simulator = baseConfig.demo ? await startSimulator({ now, ...options.demo }) : undefined;
-  const config = simulator ? demoConfig(baseConfig, simulator.url) : baseConfig;
+  // A replay fetches nothing, so it needs no simulator even in demo mode.
+  const simulatorOptions: SimulatorOptions = { now, upscopeListCap: DEMO_UPSCOPE_LIST_CAP, ...demoSimulatorOptions(baseConfig), ...options.demo };
+  const simulator = baseConfig.demo && !args.replay ? await startSimulator(simulatorOptions) : undefined;
+  // Demo Upscope history: the simulator's sessions older than the lag, as weekly export files.
+  let upscopeSessionFiles: string | undefined;
+  if (simulator && (args.sources.length === 0 || args.sources.includes("upscope"))) {
+    upscopeSessionFiles = demoSessionFilesDir(baseConfig.lakeDir);
+    const startedBefore = new Date(now.getTime() - DEMO_SESSION_FILES_LAG_DAYS * 24 * 3600 * 1000);
+    await exportUpscopeSessionFiles(simulatorOptions, upscopeSessionFiles, { startedBefore });
+  }
+  const config = baseConfig.demo ? demoConfig(baseConfig, simulator?.url ?? "http://127.0.0.1:9", upscopeSessionFiles) : baseConfig;
   if (simulator) progress.note(`demo mode: no source configured, using the embedded simulator at ${simulator.url}`);
   const lake = await openLake(config.lakeDir);
   const results: SyncRunResult["results"] = {};
@@ -82,22 +147,35 @@ export async function runSync(baseConfig: SyncConfig, options: SyncRunOptions): 
   try {
     const wanted = args.sources.length > 0 ? args.sources : SOURCES.filter((source) => config.sources[source] !== undefined);
     for (const source of wanted) {
-      const sync = SOURCE_SYNCS[source];
+      const runner = SOURCE_RUNNERS[source];
+      const run = args.replay ? runner.replay : runner.sync;
       if (config.sources[source] === undefined) {
         progress.skip(source, "not configured");
         continue;
       }
-      if (!sync) {
-        progress.skip(source, "sync not available in this build yet");
-        continue;
-      }
       progress.start(source);
+      const startedAt = new Date();
+      const returnedByHour = new Map<string, Map<string, number>>();
+      const recentFrom = now.getTime() - RETURNED_BY_HOUR_SPAN_HOURS * 3_600_000;
+      const stopObserving = observeCommits(lake.root, (spec, rows) => {
+        if (spec.source !== source) return;
+        let hours = returnedByHour.get(spec.name);
+        if (!hours) returnedByHour.set(spec.name, (hours = new Map()));
+        for (const row of rows) {
+          const value = row[spec.partitionColumn];
+          const time = value instanceof Date ? value.getTime() : typeof value === "string" ? Date.parse(value) : Number.NaN;
+          const hour = time >= recentFrom ? hourKey(time) : undefined;
+          if (hour) hours.set(hour, (hours.get(hour) ?? 0) + 1);
+        }
+      });
+      const runId = `${new Date().toISOString().replace(/[:.]/g, "-")}-${args.replay ? "replay-" : ""}${randomUUID().slice(0, 8)}`;
+      let outcome: { ok: true; result: SourceRunResult } | { ok: false; error: string };
       try {
-        const result = await sync({
+        const result = await run({
           config,
           lake,
           progress,
-          runId: `${now.toISOString().replace(/[:.]/g, "-")}-${randomUUID().slice(0, 8)}`,
+          runId,
           now,
           since: args.since,
           full: args.full,
@@ -108,16 +186,51 @@ export async function runSync(baseConfig: SyncConfig, options: SyncRunOptions): 
         records += result.records;
         quarantined += result.quarantined;
         progress.finish(source, { ok: true });
+        outcome = { ok: true, result };
       } catch (error) {
         failed = true;
         const message = error instanceof Error ? error.message : String(error);
         results[source] = { error: message };
         progress.finish(source, { ok: false, error: message });
+        outcome = { ok: false, error: message };
+      } finally {
+        stopObserving();
       }
+      const counters = progress.snapshot().get(source);
+      const finishedAt = new Date();
+      await writeRunManifest(lake.root, {
+        source,
+        runId,
+        startedAt: startedAt.toISOString(),
+        finishedAt: finishedAt.toISOString(),
+        durationSeconds: (finishedAt.getTime() - startedAt.getTime()) / 1000,
+        ok: outcome.ok,
+        error: outcome.ok ? null : outcome.error,
+        replay: args.replay,
+        recordsFetched: outcome.ok ? outcome.result.records : (counters?.records ?? 0),
+        quarantined: outcome.ok ? outcome.result.quarantined : (counters?.quarantined ?? 0),
+        retries: counters?.retries ?? 0,
+        pages: counters?.pages ?? 0,
+        tables: await summarizeSourceTables(lake.root, source),
+        returnedByHour: Object.fromEntries([...returnedByHour].map(([table, hours]) => [table, Object.fromEntries([...hours].sort())])),
+      });
     }
   } finally {
     lake.close();
     await simulator?.stop();
+  }
+  let marts: BuiltMart[] = [];
+  if (!args.skipModels) {
+    // Models are rebuilt even when a source failed: the others' new data is good, and the
+    // failed source's tables still hold its last complete state.
+    try {
+      const started = Date.now();
+      marts = await buildModels(config.lakeDir, { publishText: config.publish.text, demo: config.demo, builtAt: now });
+      progress.note(`models: ${marts.length} marts rebuilt in ${((Date.now() - started) / 1000).toFixed(1)} s`);
+    } catch (error) {
+      failed = true;
+      progress.note(`models failed: ${error instanceof Error ? error.message : String(error)}`);
+    }
   }
   const share = records === 0 ? 0 : quarantined / records;
   const overQuarantine = share > config.quarantineMaxShare;
@@ -126,5 +239,5 @@ export async function runSync(baseConfig: SyncConfig, options: SyncRunOptions): 
       `quarantine over threshold: ${quarantined} of ${records} records (${(share * 100).toFixed(2)}%) > SI_QUARANTINE_MAX_SHARE ${(config.quarantineMaxShare * 100).toFixed(2)}%`,
     );
   }
-  return { exitCode: failed || overQuarantine ? EXIT.SYNC_FAILED : EXIT.OK, demo: config !== baseConfig, results, progress };
+  return { exitCode: failed || overQuarantine ? EXIT.SYNC_FAILED : EXIT.OK, demo: config.demo, results, marts, progress };
 }

@@ -212,3 +212,30 @@ export type ErrorResponse = z.infer<typeof ErrorResponse>;
 /** A file of Session objects (customer export or stored webhooks) as a JSON array. */
 export const SessionFile = z.array(Session);
 export type SessionFile = z.infer<typeof SessionFile>;
+
+/*
+ * Envelopes: the sync validates a response's outer shape only, then every Visitor and
+ * Session on its own, so that one bad record is quarantined instead of failing the
+ * page (or a whole visitor because one of its sessions broke).
+ */
+
+/** `GET /list` (and on-premise `/visitors/list/…`) with the visitors left unvalidated. */
+export const ListResponseEnvelope = z.looseObject({
+  status: z.literal("ok"),
+  visitors: z.array(z.unknown()),
+});
+export type ListResponseEnvelope = z.infer<typeof ListResponseEnvelope>;
+
+/** `GET /visitors/{short_id}` with the visitor (and its sessions) left unvalidated. */
+export const VisitorResponseEnvelope = z.looseObject({
+  status: z.literal("ok"),
+  visitor: z.record(z.string(), z.unknown()),
+});
+export type VisitorResponseEnvelope = z.infer<typeof VisitorResponseEnvelope>;
+
+/**
+ * A `.json` session file: an array of Session objects (an export), or one Session
+ * object (a stored webhook body). The sessions are validated one by one afterwards.
+ */
+export const SessionFileEnvelope = z.union([z.array(z.unknown()), z.record(z.string(), z.unknown())]);
+export type SessionFileEnvelope = z.infer<typeof SessionFileEnvelope>;

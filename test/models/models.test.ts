@@ -105,6 +105,7 @@ async function buildFixtureLake(root: string): Promise<void> {
         start_time: "2026-10-25T00:30:00Z",
         end_time: "2026-10-25T00:31:35.500Z",
         time_zone: "Europe/Paris",
+        message_sent_times: ["2026-10-25T00:30:00Z", "2026-10-25T00:31:35.500Z"],
         email_pseudonym: pseudonym("email", "jane@example.com"),
         ip_pseudonym: pseudonym("ip", "203.0.113.7"),
         name_pseudonym: pseudonym("name", "Jane Doe"),

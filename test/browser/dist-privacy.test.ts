@@ -1,0 +1,143 @@
+/**
+ * Everything under dist/ is downloadable by every viewer. This scans the built
+ * site (pages, scripts, and every value inside its data files, Parquet and Arrow
+ * decoded) for what must never be published: the visitors' emails, IPs, names and
+ * identities, transcript and message text, free-text survey answers, recording
+ * links, and credentials. The sensitive values are taken from the lake the site
+ * was built from, so the test knows exactly what to look for.
+ */
+import { readdir, readFile } from "node:fs/promises";
+import { extname, join, relative } from "node:path";
+import { tableFromIPC } from "apache-arrow";
+import { describe, expect, it } from "vitest";
+import { DEMO_CREDENTIALS } from "../../simulator/index.js";
+import { DEMO_PSEUDONYM_KEY } from "../../data-loaders/config.js";
+import { createOfflineDuckDB, openLakeDuckDB, quoteLiteral } from "../../data-loaders/lake/index.js";
+import { readMartsManifestSync, siteLakeRoot } from "../../data-loaders/site.js";
+
+const DIST = join(process.cwd(), "dist");
+const TEXT_FILES = new Set([".html", ".js", ".css", ".json", ".csv", ".tsv", ".txt", ".md", ".svg"]);
+
+async function listFiles(directory: string): Promise<string[]> {
+  const entries = await readdir(directory, { withFileTypes: true });
+  const files = await Promise.all(
+    entries.map((entry) => (entry.isDirectory() ? listFiles(join(directory, entry.name)) : Promise.resolve([join(directory, entry.name)]))),
+  );
+  return files.flat();
+}
+
+/** Every string a viewer can get from dist/, file by file (vendored libraries excluded: they are npm packages). */
+async function publishedStrings(): Promise<Map<string, string[]>> {
+  const out = new Map<string, string[]>();
+  const db = await createOfflineDuckDB();
+  try {
+    for (const file of await listFiles(DIST)) {
+      const name = relative(DIST, file);
+      if (name.startsWith(join("_npm", "")) || name.startsWith(join("_observablehq", ""))) continue;
+      const extension = extname(file);
+      if (TEXT_FILES.has(extension)) out.set(name, [await readFile(file, "utf8")]);
+      else if (extension === ".parquet") {
+        const rows = await db.queryRows(`SELECT to_json(t)::VARCHAR AS row FROM read_parquet(${quoteLiteral(file)}) t`);
+        out.set(name, rows.map((row) => String(row.row)));
+      } else if (extension === ".arrow") {
+        const table = tableFromIPC(await readFile(file));
+        out.set(name, table.toArray().map((row) => JSON.stringify(row, (_key, value: unknown) => (typeof value === "bigint" ? value.toString() : value))));
+      }
+    }
+  } finally {
+    db.close();
+  }
+  return out;
+}
+
+/** The values that must not be published, from the lake's raw records. */
+async function sensitiveValues(): Promise<{ values: Set<string>; agentNames: Set<string> }> {
+  const reader = await openLakeDuckDB(siteLakeRoot());
+  const values = new Set<string>();
+  const agentNames = new Set<string>();
+  const collect = async (sql: string, into = values) => {
+    for (const row of await reader.queryRows(sql)) {
+      const value = row.v;
+      if (typeof value === "string" && value.trim().length >= 4) into.add(value.trim());
+    }
+  };
+  const has = (source: string, table: string) => reader.tables.some((t) => t.source === source && t.table === table);
+  try {
+    if (has("upscope", "sessions")) {
+      const j = "record_json::JSON";
+      for (const field of ["visitor_email", "visitor_ip_address", "secret_video_url", "visitor_unique_id", "visitor_agent_feedback"]) {
+        await collect(`SELECT ${j} ->> '$.${field}' AS v FROM upscope.sessions`);
+      }
+      await collect(`SELECT unnest(from_json(${j} -> '$.agents', '[{"name":"VARCHAR"}]')).name AS v FROM upscope.sessions`, agentNames);
+    }
+    if (has("upscope", "visitors")) {
+      for (const field of ["email", "ip_address", "name", "unique_id", "call_name", "watch_link"]) {
+        await collect(`SELECT record_json::JSON ->> '$.${field}' AS v FROM upscope.visitors`);
+      }
+      await collect(`SELECT unnest(from_json(record_json::JSON -> '$.identities', '["VARCHAR"]')) AS v FROM upscope.visitors`);
+    }
+    if (has("liveperson", "engagements")) {
+      const j = "record_json::JSON";
+      await collect(`SELECT ${j} ->> '$.info.visitorName' AS v FROM liveperson.engagements`);
+      await collect(`SELECT ${j} ->> '$.visitorInfo.ipAddress' AS v FROM liveperson.engagements`);
+      await collect(`SELECT ${j} ->> '$.info.agentFullName' AS v FROM liveperson.engagements`, agentNames);
+      await collect(
+        `SELECT unnest(from_json(${j} -> '$.transcript.lines', '[{"text":"VARCHAR","source":"VARCHAR"}]')).text AS v FROM liveperson.engagements`,
+      );
+      // Typed survey answers (names, emails, comments); chosen options are published on purpose.
+      await collect(
+        `SELECT a.value AS v FROM (SELECT unnest(from_json(${j} -> '$.surveys.preChat', '[{"value":"VARCHAR","answersId":["BIGINT"]}]')) AS a FROM liveperson.engagements) WHERE list_contains(a.answersId, -1)`,
+      );
+    }
+    if (has("agendize", "chats")) {
+      const j = "record_json::JSON";
+      for (const field of ["name", "emaillAddress", "networkAddress", "userAgent"]) {
+        await collect(`SELECT ${j} ->> '$.visitor.${field}' AS v FROM agendize.chats`);
+      }
+      await collect(`SELECT unnest(from_json(${j} -> '$.messages', '[{"message":"VARCHAR"}]')).message AS v FROM agendize.chats`);
+    }
+  } finally {
+    reader.close();
+  }
+  // An agent (staff) may share a name with a visitor; agent names are published on purpose.
+  for (const name of agentNames) values.delete(name);
+  const secrets = [
+    DEMO_PSEUDONYM_KEY,
+    DEMO_CREDENTIALS.upscope.apiKey,
+    DEMO_CREDENTIALS.upscope.onPremiseRestKey,
+    DEMO_CREDENTIALS.liveperson.bearerToken,
+    DEMO_CREDENTIALS.agendize.apiKey,
+    DEMO_CREDENTIALS.agendize.token,
+    ...Object.values(process.env).filter((value): value is string => value !== undefined && value.length >= 16 && /KEY|TOKEN|SECRET/.test(value)),
+  ];
+  for (const secret of secrets) values.add(secret);
+  return { values, agentNames };
+}
+
+const EMAIL = /[A-Za-z0-9._%+-]+@[A-Za-z0-9.-]+\.[A-Za-z]{2,}/;
+const IPV4 = /(?<![\d.])(?:25[0-5]|2[0-4]\d|1?\d?\d)(?:\.(?:25[0-5]|2[0-4]\d|1?\d?\d)){3}(?![\d.])/;
+
+describe("dist/ publishes no personal data and no secret", () => {
+  it("was built from a lake with marts", () => {
+    expect(readMartsManifestSync(), "run npm run build first").toBeDefined();
+  });
+
+  it("no email, IP, visitor name, transcript or message text, recording link or credential in any page or data file", async () => {
+    const [published, { values }] = await Promise.all([publishedStrings(), sensitiveValues()]);
+    expect(values.size).toBeGreaterThan(100);
+    expect([...published.keys()].some((name) => /\.(parquet|arrow|json|csv)$/.test(name))).toBe(true);
+    const findings: string[] = [];
+    // Short values ("Yes", a first name) are too common to search for; names have a space.
+    const searchable = [...values].filter((value) => value.length >= 8 || (value.length >= 5 && /\s/.test(value)));
+    for (const [file, strings] of published) {
+      const text = strings.join("\n");
+      const email = EMAIL.exec(text);
+      if (email) findings.push(`${file}: email-like ${email[0]}`);
+      const ip = IPV4.exec(text);
+      if (ip && !file.endsWith(".js")) findings.push(`${file}: IPv4-like ${ip[0]}`);
+      for (const value of searchable) if (text.includes(value)) findings.push(`${file}: contains "${value.slice(0, 40)}"`);
+      if (findings.length > 20) break;
+    }
+    expect(findings).toEqual([]);
+  }, 300_000);
+});
