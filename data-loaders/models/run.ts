@@ -105,6 +105,8 @@ export function orderModels(models: readonly Model[]): Model[] {
 export interface BuildModelsOptions {
   /** Publish transcript, message and free-text survey text in the marts (SI_PUBLISH_TEXT). */
   publishText: boolean;
+  /** Publish visitors' emails and names beside their pseudonyms (SI_PUBLISH_VISITOR_IDENTITIES). */
+  publishIdentities?: boolean;
   /** The data came from the embedded simulator: every page must say so. */
   demo: boolean;
   builtAt: Date;
@@ -169,6 +171,7 @@ export async function buildModels(lakeRoot: string, options: BuildModelsOptions)
       await run(`CREATE OR REPLACE VIEW ${quoteIdentifier(table.source)}.${quoteIdentifier(table.name)} AS SELECT ${columns.join(", ")} WHERE false`);
     }
     await run(`SET VARIABLE publish_text = ${options.publishText ? "true" : "false"}`);
+    await run(`SET VARIABLE publish_identities = ${options.publishIdentities ? "true" : "false"}`);
     await run(await readFile(join(options.modelsDir ?? MODELS_DIR, "macros.sql"), "utf8"));
     for (const layer of MODEL_LAYERS) await run(`CREATE SCHEMA IF NOT EXISTS ${layer}`);
     for (const model of models) {

@@ -225,7 +225,7 @@ export async function runSync(baseConfig: SyncConfig, options: SyncRunOptions): 
     // failed source's tables still hold its last complete state.
     try {
       const started = Date.now();
-      marts = await buildModels(config.lakeDir, { publishText: config.publish.text, demo: config.demo, builtAt: now });
+      marts = await buildModels(config.lakeDir, { publishText: config.publish.text, publishIdentities: config.publish.visitorIdentities, demo: config.demo, builtAt: now });
       progress.note(`models: ${marts.length} marts rebuilt in ${((Date.now() - started) / 1000).toFixed(1)} s`);
     } catch (error) {
       failed = true;

@@ -255,13 +255,17 @@ describe("models", () => {
     }
   });
 
-  it("SI_PUBLISH_TEXT=true publishes transcript text, and only then", async () => {
+  it("SI_PUBLISH_TEXT and SI_PUBLISH_VISITOR_IDENTITIES publish text and identities, and only then", async () => {
     expect((await mart(lakeRoot, "transcript_line_facts", "text IS NOT NULL")).length).toBe(0);
     const other = join(dir, "lake-text");
     await buildFixtureLake(other);
-    await buildModels(other, { publishText: true, demo: false, builtAt: new Date() });
+    expect((await mart(lakeRoot, "cobrowse_sessions", "visitor_email IS NOT NULL")).length).toBe(0);
+    await buildModels(other, { publishText: true, publishIdentities: true, demo: false, builtAt: new Date() });
     const lines = await mart(other, "transcript_line_facts", "engagement_id = 'known-1'");
     expect(lines.map((l) => l.text)).toEqual(["my secret order number is 4411", "let me check that for you"]);
+    expect((await mart(other, "cobrowse_sessions"))[0]?.visitor_email).toBe("jane@example.com");
+    expect((await mart(other, "engagements", "engagement_id = 'known-1'"))[0]?.visitor_name).toBe("Zelda Visitorname");
+    expect((await mart(other, "agendize_chats"))[0]?.visitor_name).toBe("Jane Doe");
     expect((await readMartsManifest(other))?.demo).toBe(false);
   });
 });

@@ -126,14 +126,18 @@ describe("the whole sync killed with SIGKILL ten times, then run to the end", ()
     const lake = join(dir, "killed");
     const random = mulberry32(20261121);
     const kills: string[] = [];
-    for (let attempt = 0; attempt < 10; attempt += 1) {
-      // From start-up (tsx, DuckDB, simulator) to well inside a whole run, so most runs die with work left.
-      const at = Math.round(400 + random() * 0.6 * referenceMs);
+    // Each kill lands at a random moment of a run that still has work to do. A run
+    // that finishes before its kill shows how long the (now incremental) runs take,
+    // and later kills are drawn within that.
+    let longestRunMs = referenceMs;
+    for (let attempt = 0; attempt < 40 && kills.filter((k) => k.endsWith("SIGKILL")).length < 10; attempt += 1) {
+      const at = Math.round(500 + random() * Math.max(100, longestRunMs - 500));
       const run = await runSync(lake, at);
       kills.push(`${at} ms: ${run.signal ?? `exit ${run.code}`}`);
       expect(run.signal === "SIGKILL" || run.code === 0, `${kills.join(", ")}\n${run.stderr}`).toBe(true);
+      if (run.code === 0) longestRunMs = Math.min(longestRunMs, run.ms * 0.9);
     }
-    expect(kills.filter((kill) => kill.endsWith("SIGKILL")).length, kills.join(", ")).toBeGreaterThanOrEqual(5);
+    expect(kills.filter((kill) => kill.endsWith("SIGKILL")).length, kills.join(", ")).toBe(10);
 
     if (process.env.SI_TEST_VERBOSE) console.error(`kills: ${kills.join(", ")}`);
     const last = await runSync(lake);

@@ -16,6 +16,7 @@
 -- @column operating_system: visitor operating system
 -- @column start_path: path of the start page
 -- @column email_pseudonym: keyed pseudonym of the visitor's email
+-- @column visitor_name: the visitor's name, NULL unless SI_PUBLISH_VISITOR_IDENTITIES=true
 WITH messages AS (
   SELECT
     chat_id,
@@ -44,6 +45,7 @@ SELECT
   c.browser,
   c.operating_system,
   c.start_path,
-  c.email_pseudonym
+  c.email_pseudonym,
+  c.visitor_name
 FROM staging.stg_agendize__chats c
 LEFT JOIN messages m USING (chat_id)

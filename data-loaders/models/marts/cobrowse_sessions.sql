@@ -22,6 +22,7 @@
 -- @column primary_agent_key: cross-source key of the first agent (see agents)
 -- @column primary_agent_name: name of the first agent
 -- @column email_pseudonym: keyed pseudonym of the visitor's email
+-- @column visitor_email: the visitor's email, NULL unless SI_PUBLISH_VISITOR_IDENTITIES=true
 SELECT
   s.session_id,
   s.visitor_id,
@@ -44,6 +45,7 @@ SELECT
   s.start_path,
   agent_key(a.agent_name) AS primary_agent_key,
   a.agent_name AS primary_agent_name,
-  s.email_pseudonym
+  s.email_pseudonym,
+  s.visitor_email
 FROM staging.stg_upscope__sessions s
 LEFT JOIN staging.stg_upscope__session_agents a ON a.session_id = s.session_id AND a.agent_position = 0

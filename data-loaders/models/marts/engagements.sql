@@ -30,6 +30,7 @@
 -- @column country: visitor country
 -- @column start_path: path of the start page
 -- @column visitor_pseudonym: keyed pseudonym of LivePerson's visitor id
+-- @column visitor_name: the visitor's name, NULL unless SI_PUBLISH_VISITOR_IDENTITIES=true
 WITH lines AS (
   SELECT
     engagement_id,
@@ -77,7 +78,8 @@ SELECT
   e.browser,
   e.country,
   e.start_path,
-  e.visitor_pseudonym
+  e.visitor_pseudonym,
+  e.visitor_name
 FROM staging.stg_liveperson__engagements e
 LEFT JOIN lines l USING (engagement_id)
 LEFT JOIN cobrowse c USING (engagement_id)

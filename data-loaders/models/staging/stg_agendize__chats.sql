@@ -12,6 +12,7 @@
 -- @column operating_system: visitor operating system
 -- @column start_path: path of the page the chat started on (no host, no query)
 -- @column email_pseudonym: keyed pseudonym of the visitor's email
+-- @column visitor_name: the visitor's name, NULL unless SI_PUBLISH_VISITOR_IDENTITIES=true
 WITH source AS (
   SELECT *, record_json::JSON AS j FROM agendize.chats
 )
@@ -27,5 +28,6 @@ SELECT
   nullif(j ->> '$.visitor.browser', '') AS browser,
   nullif(j ->> '$.visitor.operatingSystem', '') AS operating_system,
   url_path(j ->> '$.visitor.startPage') AS start_path,
-  email_pseudonym
+  email_pseudonym,
+  CASE WHEN getvariable('publish_identities') THEN nullif(j ->> '$.visitor.name', '') END AS visitor_name
 FROM source

@@ -26,6 +26,7 @@
 -- @column start_path: path of the page the chat started on (no host, no query)
 -- @column visitor_pseudonym: keyed pseudonym of LivePerson's visitor id
 -- @column email_pseudonyms: keyed pseudonyms of the emails the visitor gave
+-- @column visitor_name: the visitor's name, NULL unless SI_PUBLISH_VISITOR_IDENTITIES=true
 WITH source AS (
   SELECT *, record_json::JSON AS j FROM liveperson.engagements
 )
@@ -56,5 +57,6 @@ SELECT
   nullif(j ->> '$.campaign.campaignName', '') AS campaign_name,
   url_path(j ->> '$.info.chatStartUrl') AS start_path,
   visitor_pseudonym,
-  email_pseudonyms
+  email_pseudonyms,
+  CASE WHEN getvariable('publish_identities') THEN nullif(j ->> '$.info.visitorName', '') END AS visitor_name
 FROM source

@@ -20,6 +20,7 @@
 -- @column is_on_premise: true for on-premise sessions
 -- @column email_pseudonym: keyed pseudonym of the visitor's email
 -- @column unique_id_pseudonym: keyed pseudonym of the visitor's unique id
+-- @column visitor_email: the visitor's email, NULL unless SI_PUBLISH_VISITOR_IDENTITIES=true
 WITH source AS (
   SELECT *, record_json::JSON AS j FROM upscope.sessions
 )
@@ -43,5 +44,6 @@ SELECT
   j ->> '$.team.id' AS team_id,
   coalesce(TRY_CAST(j ->> '$.on_premise' AS BOOLEAN), false) AS is_on_premise,
   email_pseudonym,
-  unique_id_pseudonym
+  unique_id_pseudonym,
+  CASE WHEN getvariable('publish_identities') THEN nullif(j ->> '$.visitor_email', '') END AS visitor_email
 FROM source
