@@ -14,20 +14,23 @@
 -- @column email_pseudonym: keyed pseudonym of the visitor's email
 -- @column visitor_name: the visitor's name, NULL unless SI_PUBLISH_VISITOR_IDENTITIES=true
 WITH source AS (
-  SELECT *, record_json::JSON AS j FROM agendize.chats
+  SELECT *,
+    from_json(record_json, '{"button": {"id": "VARCHAR", "name": "VARCHAR"},
+      "visitor": {"country": "VARCHAR", "city": "VARCHAR", "browser": "VARCHAR", "operatingSystem": "VARCHAR", "startPage": "VARCHAR", "name": "VARCHAR"}}') AS r
+  FROM agendize.chats
 )
 SELECT
   chat_id,
   start_time,
   end_time,
   time_zone,
-  j ->> '$.button.id' AS button_id,
-  nullif(j ->> '$.button.name', '') AS button_name,
-  nullif(j ->> '$.visitor.country', '') AS country,
-  nullif(j ->> '$.visitor.city', '') AS city,
-  nullif(j ->> '$.visitor.browser', '') AS browser,
-  nullif(j ->> '$.visitor.operatingSystem', '') AS operating_system,
-  url_path(j ->> '$.visitor.startPage') AS start_path,
+  r.button.id AS button_id,
+  nullif(r.button.name, '') AS button_name,
+  nullif(r.visitor.country, '') AS country,
+  nullif(r.visitor.city, '') AS city,
+  nullif(r.visitor.browser, '') AS browser,
+  nullif(r.visitor.operatingSystem, '') AS operating_system,
+  url_path(r.visitor.startPage) AS start_path,
   email_pseudonym,
-  CASE WHEN getvariable('publish_identities') THEN nullif(j ->> '$.visitor.name', '') END AS visitor_name
+  CASE WHEN getvariable('publish_identities') THEN nullif(r.visitor.name, '') END AS visitor_name
 FROM source

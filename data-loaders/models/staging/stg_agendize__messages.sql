@@ -11,8 +11,7 @@
 -- @column text: the message, NULL unless SI_PUBLISH_TEXT=true
 WITH source AS (
   SELECT chat_id, time_zone, message_sent_times,
-    from_json(record_json::JSON -> '$.messages',
-      '[{"id":"VARCHAR","source":"VARCHAR","message":"VARCHAR","sent":{"dateTime":"VARCHAR","timeZone":"VARCHAR"}}]') AS messages
+    from_json(record_json, '{"messages": [{"id":"VARCHAR","source":"VARCHAR","message":"VARCHAR","sent":{"dateTime":"VARCHAR","timeZone":"VARCHAR"}}]}').messages AS messages
   FROM agendize.chats
 ),
 messages AS (

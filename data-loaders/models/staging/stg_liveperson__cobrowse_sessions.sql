@@ -8,8 +8,8 @@
 -- @column end_reason: who or what ended it (VISITOR, AGENT, SERVER …)
 WITH source AS (
   SELECT engagement_id,
-    from_json(record_json::JSON -> '$.coBrowseSessions.coBrowseSessionsList',
-      '[{"sessionId":"VARCHAR","startTimeL":"BIGINT","endTimeL":"BIGINT","duration":"BIGINT","interactive":"BOOLEAN","endReason":"VARCHAR"}]') AS sessions
+    from_json(record_json, '{"coBrowseSessions": {"coBrowseSessionsList":
+      [{"sessionId":"VARCHAR","startTimeL":"BIGINT","endTimeL":"BIGINT","duration":"BIGINT","interactive":"BOOLEAN","endReason":"VARCHAR"}]}}') AS r
   FROM liveperson.engagements
 )
 SELECT
@@ -20,4 +20,4 @@ SELECT
   CAST(s.duration AS DOUBLE) / 1000 AS duration_seconds,
   coalesce(s.interactive, false) AS is_interactive,
   s.endReason AS end_reason
-FROM (SELECT engagement_id, unnest(sessions) AS s FROM source WHERE sessions IS NOT NULL)
+FROM (SELECT engagement_id, unnest(r.coBrowseSessions.coBrowseSessionsList) AS s FROM source)

@@ -28,35 +28,47 @@
 -- @column email_pseudonyms: keyed pseudonyms of the emails the visitor gave
 -- @column visitor_name: the visitor's name, NULL unless SI_PUBLISH_VISITOR_IDENTITIES=true
 WITH source AS (
-  SELECT *, record_json::JSON AS j FROM liveperson.engagements
+  -- One from_json per record: DuckDB parses the JSON once into a typed struct
+  -- (a ->> per field parses it again for every field, which ran out of memory).
+  SELECT
+    engagement_id, start_time, end_time, visitor_pseudonym, email_pseudonyms,
+    from_json(record_json, '{
+      "info": {"chatRequestedTimeL": "BIGINT", "skillId": "VARCHAR", "skillName": "VARCHAR", "agentId": "VARCHAR",
+               "agentFullName": "VARCHAR", "agentNickName": "VARCHAR", "agentName": "VARCHAR", "agentGroupName": "VARCHAR",
+               "channel": "INTEGER", "startReasonDesc": "VARCHAR", "endReasonDesc": "VARCHAR", "mcs": "INTEGER",
+               "chatMCS": "INTEGER", "alertedMCS": "INTEGER", "isInteractive": "BOOLEAN", "interactive": "BOOLEAN",
+               "isPartial": "BOOLEAN", "chatStartUrl": "VARCHAR", "visitorName": "VARCHAR"},
+      "visitorInfo": {"device": "VARCHAR", "operatingSystem": "VARCHAR", "browserType": "VARCHAR", "country": "VARCHAR"},
+      "campaign": {"campaignName": "VARCHAR"}
+    }') AS r
+  FROM liveperson.engagements
 )
 SELECT
   engagement_id,
   start_time,
   end_time,
-  CASE WHEN (j ->> '$.info.chatRequestedTimeL') IS NOT NULL
-    THEN make_timestamp(CAST(j ->> '$.info.chatRequestedTimeL' AS BIGINT) * 1000) END AS requested_time,
+  make_timestamp(r.info.chatRequestedTimeL * 1000) AS requested_time,
   CAST(epoch_ms(end_time) - epoch_ms(start_time) AS DOUBLE) / 1000 AS duration_seconds,
-  j ->> '$.info.skillId' AS skill_id,
-  nullif(j ->> '$.info.skillName', '') AS skill_name,
-  nullif(j ->> '$.info.agentId', '') AS agent_id,
-  coalesce(nullif(j ->> '$.info.agentFullName', ''), nullif(j ->> '$.info.agentNickName', ''), nullif(j ->> '$.info.agentName', '')) AS agent_name,
-  nullif(j ->> '$.info.agentGroupName', '') AS agent_group,
-  TRY_CAST(j ->> '$.info.channel' AS INTEGER) AS channel,
-  nullif(j ->> '$.info.startReasonDesc', '') AS start_reason,
-  nullif(j ->> '$.info.endReasonDesc', '') AS end_reason,
-  CASE WHEN TRY_CAST(j ->> '$.info.mcs' AS INTEGER) >= 0 THEN TRY_CAST(j ->> '$.info.mcs' AS INTEGER) END AS mcs,
-  CASE WHEN TRY_CAST(j ->> '$.info.chatMCS' AS INTEGER) >= 0 THEN TRY_CAST(j ->> '$.info.chatMCS' AS INTEGER) END AS chat_mcs,
-  TRY_CAST(j ->> '$.info.alertedMCS' AS INTEGER) AS alerted_mcs,
-  coalesce(TRY_CAST(j ->> '$.info.isInteractive' AS BOOLEAN), TRY_CAST(j ->> '$.info.interactive' AS BOOLEAN)) AS is_interactive,
-  coalesce(TRY_CAST(j ->> '$.info.isPartial' AS BOOLEAN), false) AS is_partial,
-  nullif(j ->> '$.visitorInfo.device', '') AS device,
-  nullif(j ->> '$.visitorInfo.operatingSystem', '') AS operating_system,
-  nullif(j ->> '$.visitorInfo.browserType', '') AS browser,
-  nullif(j ->> '$.visitorInfo.country', '') AS country,
-  nullif(j ->> '$.campaign.campaignName', '') AS campaign_name,
-  url_path(j ->> '$.info.chatStartUrl') AS start_path,
+  r.info.skillId AS skill_id,
+  nullif(r.info.skillName, '') AS skill_name,
+  nullif(r.info.agentId, '') AS agent_id,
+  coalesce(nullif(r.info.agentFullName, ''), nullif(r.info.agentNickName, ''), nullif(r.info.agentName, '')) AS agent_name,
+  nullif(r.info.agentGroupName, '') AS agent_group,
+  r.info.channel AS channel,
+  nullif(r.info.startReasonDesc, '') AS start_reason,
+  nullif(r.info.endReasonDesc, '') AS end_reason,
+  CASE WHEN r.info.mcs >= 0 THEN r.info.mcs END AS mcs,
+  CASE WHEN r.info.chatMCS >= 0 THEN r.info.chatMCS END AS chat_mcs,
+  r.info.alertedMCS AS alerted_mcs,
+  coalesce(r.info.isInteractive, r.info.interactive) AS is_interactive,
+  coalesce(r.info.isPartial, false) AS is_partial,
+  nullif(r.visitorInfo.device, '') AS device,
+  nullif(r.visitorInfo.operatingSystem, '') AS operating_system,
+  nullif(r.visitorInfo.browserType, '') AS browser,
+  nullif(r.visitorInfo.country, '') AS country,
+  nullif(r.campaign.campaignName, '') AS campaign_name,
+  url_path(r.info.chatStartUrl) AS start_path,
   visitor_pseudonym,
   email_pseudonyms,
-  CASE WHEN getvariable('publish_identities') THEN nullif(j ->> '$.info.visitorName', '') END AS visitor_name
+  CASE WHEN getvariable('publish_identities') THEN nullif(r.info.visitorName, '') END AS visitor_name
 FROM source

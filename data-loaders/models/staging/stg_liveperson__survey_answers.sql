@@ -12,18 +12,18 @@
 -- @column answer: the answer as given (may be free text: never select it into a mart as is)
 -- @column answer_number: the answer as a number, when it is one (e.g. a 1–5 rating)
 WITH source AS (
-  SELECT engagement_id, record_json::JSON AS j FROM liveperson.engagements
-),
-kinds AS (
-  SELECT engagement_id, 'pre_chat' AS survey_kind, j -> '$.surveys.preChat' AS answers FROM source
-  UNION ALL SELECT engagement_id, 'post_chat', j -> '$.surveys.postChat' FROM source
-  UNION ALL SELECT engagement_id, 'operator', j -> '$.surveys.operator' FROM source
+  SELECT engagement_id,
+    from_json(record_json, '{"surveys": {
+      "preChat": [{"surveyID":"VARCHAR","name":"VARCHAR","questionID":"VARCHAR","displayName":"VARCHAR","value":"VARCHAR","answersId":["BIGINT"],"timeL":"BIGINT"}],
+      "postChat": [{"surveyID":"VARCHAR","name":"VARCHAR","questionID":"VARCHAR","displayName":"VARCHAR","value":"VARCHAR","answersId":["BIGINT"],"timeL":"BIGINT"}],
+      "operator": [{"surveyID":"VARCHAR","name":"VARCHAR","questionID":"VARCHAR","displayName":"VARCHAR","value":"VARCHAR","answersId":["BIGINT"],"timeL":"BIGINT"}]
+    }}') AS r
+  FROM liveperson.engagements
 ),
 answers AS (
-  SELECT engagement_id, survey_kind,
-    unnest(from_json(answers, '[{"surveyID":"VARCHAR","name":"VARCHAR","questionID":"VARCHAR","displayName":"VARCHAR","value":"VARCHAR","answersId":["BIGINT"],"timeL":"BIGINT"}]')) AS a
-  FROM kinds
-  WHERE answers IS NOT NULL AND json_type(answers) = 'ARRAY'
+  SELECT engagement_id, 'pre_chat' AS survey_kind, unnest(r.surveys.preChat) AS a FROM source
+  UNION ALL SELECT engagement_id, 'post_chat', unnest(r.surveys.postChat) FROM source
+  UNION ALL SELECT engagement_id, 'operator', unnest(r.surveys.operator) FROM source
 )
 SELECT
   engagement_id,

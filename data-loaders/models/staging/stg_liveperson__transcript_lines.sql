@@ -15,15 +15,17 @@
 WITH source AS (
   SELECT
     engagement_id,
-    from_json(record_json::JSON -> '$.transcript.lines',
-      '[{"lineSeq":"VARCHAR","timeL":"BIGINT","source":"VARCHAR","agentId":"VARCHAR","controlType":"INTEGER","textType":"VARCHAR","text":"VARCHAR"}]') AS lines,
-    from_json(record_json::JSON -> '$.lineScores', '[{"lineSeq":"VARCHAR","lineRawScore":"INTEGER","mcs":"INTEGER"}]') AS scores
+    from_json(record_json, '{
+      "transcript": {"lines": [{"lineSeq": "VARCHAR", "timeL": "BIGINT", "source": "VARCHAR", "agentId": "VARCHAR",
+                                "controlType": "INTEGER", "textType": "VARCHAR", "text": "VARCHAR"}]},
+      "lineScores": [{"lineSeq": "VARCHAR", "lineRawScore": "INTEGER", "mcs": "INTEGER"}]
+    }') AS r
   FROM liveperson.engagements
 ),
 lines AS (
-  SELECT engagement_id, unnest(lines) AS line, generate_subscripts(lines, 1) - 1 AS line_index, scores
+  SELECT engagement_id, unnest(r.transcript.lines) AS line, generate_subscripts(r.transcript.lines, 1) - 1 AS line_index, r.lineScores AS scores
   FROM source
-  WHERE lines IS NOT NULL
+  WHERE r.transcript.lines IS NOT NULL
 )
 SELECT
   engagement_id,

@@ -8,8 +8,7 @@
 -- @column agent_position: order in which the agent appears on the session (0 = first)
 WITH source AS (
   SELECT session_id,
-    from_json(record_json::JSON -> '$.agents',
-      '[{"id":"VARCHAR","agent_identifier":"VARCHAR","_type":"VARCHAR","name":"VARCHAR","agent_nickname":"VARCHAR","external_id":"VARCHAR"}]') AS agents
+    from_json(record_json, '{"agents": [{"id":"VARCHAR","agent_identifier":"VARCHAR","_type":"VARCHAR","name":"VARCHAR","agent_nickname":"VARCHAR","external_id":"VARCHAR"}]}').agents AS agents
   FROM upscope.sessions
 ),
 agents AS (

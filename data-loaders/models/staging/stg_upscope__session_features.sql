@@ -3,7 +3,7 @@
 -- @column feature: the feature's name as Upscope reports it
 SELECT DISTINCT session_id, feature
 FROM (
-  SELECT session_id, unnest(from_json(record_json::JSON -> '$.features_used', '["VARCHAR"]')) AS feature
+  SELECT session_id, unnest(from_json(record_json, '{"features_used": ["VARCHAR"]}').features_used) AS feature
   FROM upscope.sessions
 )
 WHERE feature IS NOT NULL AND feature <> ''

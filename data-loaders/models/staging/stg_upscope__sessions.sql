@@ -22,28 +22,36 @@
 -- @column unique_id_pseudonym: keyed pseudonym of the visitor's unique id
 -- @column visitor_email: the visitor's email, NULL unless SI_PUBLISH_VISITOR_IDENTITIES=true
 WITH source AS (
-  SELECT *, record_json::JSON AS j FROM upscope.sessions
+  SELECT *,
+    from_json(record_json, '{
+      "visitor_id": "VARCHAR", "length_seconds": "DOUBLE", "call_length_seconds": "DOUBLE", "went_live": "BOOLEAN",
+      "session_authorized": "BOOLEAN", "source": "VARCHAR", "video_status": "VARCHAR", "public_video_url": "VARCHAR",
+      "secret_video_url": "VARCHAR", "visitor_agent_rating": "DOUBLE", "quality_feedback": [{"rating": "DOUBLE"}],
+      "agents": ["JSON"], "features_used": ["VARCHAR"], "start_url": "VARCHAR", "team": {"id": "VARCHAR"},
+      "on_premise": "BOOLEAN", "visitor_email": "VARCHAR"
+    }') AS r
+  FROM upscope.sessions
 )
 SELECT
   session_id,
-  coalesce(visitor_id, j ->> '$.visitor_id') AS visitor_id,
+  coalesce(visitor_id, r.visitor_id) AS visitor_id,
   started_at,
   ended_at,
-  coalesce(TRY_CAST(j ->> '$.length_seconds' AS DOUBLE), CAST(epoch_ms(ended_at) - epoch_ms(started_at) AS DOUBLE) / 1000) AS length_seconds,
-  coalesce(TRY_CAST(j ->> '$.call_length_seconds' AS DOUBLE), 0) AS call_length_seconds,
-  coalesce(TRY_CAST(j ->> '$.went_live' AS BOOLEAN), false) AS went_live,
-  TRY_CAST(j ->> '$.session_authorized' AS BOOLEAN) AS session_authorized,
-  nullif(j ->> '$.source', '') AS session_source,
-  nullif(j ->> '$.video_status', '') AS video_status,
-  coalesce(nullif(j ->> '$.public_video_url', ''), nullif(j ->> '$.secret_video_url', '')) IS NOT NULL AS has_recording_link,
-  TRY_CAST(j ->> '$.visitor_agent_rating' AS DOUBLE) AS visitor_rating,
-  list_avg(list_transform(from_json(j -> '$.quality_feedback', '[{"rating":"DOUBLE"}]'), f -> f.rating)) AS quality_rating,
-  coalesce(json_array_length(j -> '$.agents'), 0) AS agent_count,
-  coalesce(len(list_distinct(from_json(j -> '$.features_used', '["VARCHAR"]'))), 0) AS feature_count,
-  url_path(j ->> '$.start_url') AS start_path,
-  j ->> '$.team.id' AS team_id,
-  coalesce(TRY_CAST(j ->> '$.on_premise' AS BOOLEAN), false) AS is_on_premise,
+  coalesce(r.length_seconds, CAST(epoch_ms(ended_at) - epoch_ms(started_at) AS DOUBLE) / 1000) AS length_seconds,
+  coalesce(r.call_length_seconds, 0) AS call_length_seconds,
+  coalesce(r.went_live, false) AS went_live,
+  r.session_authorized AS session_authorized,
+  nullif(r.source, '') AS session_source,
+  nullif(r.video_status, '') AS video_status,
+  coalesce(nullif(r.public_video_url, ''), nullif(r.secret_video_url, '')) IS NOT NULL AS has_recording_link,
+  r.visitor_agent_rating AS visitor_rating,
+  list_avg(list_transform(r.quality_feedback, f -> f.rating)) AS quality_rating,
+  coalesce(len(r.agents), 0) AS agent_count,
+  coalesce(len(list_distinct(list_filter(r.features_used, f -> f <> ''))), 0) AS feature_count,
+  url_path(r.start_url) AS start_path,
+  r.team.id AS team_id,
+  coalesce(r.on_premise, false) AS is_on_premise,
   email_pseudonym,
   unique_id_pseudonym,
-  CASE WHEN getvariable('publish_identities') THEN nullif(j ->> '$.visitor_email', '') END AS visitor_email
+  CASE WHEN getvariable('publish_identities') THEN nullif(r.visitor_email, '') END AS visitor_email
 FROM source

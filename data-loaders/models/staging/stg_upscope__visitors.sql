@@ -11,17 +11,19 @@
 -- @column email_pseudonym: keyed pseudonym of the visitor's email
 -- @column unique_id_pseudonym: keyed pseudonym of the visitor's unique id
 WITH source AS (
-  SELECT *, record_json::JSON AS j FROM upscope.visitors
+  SELECT *,
+    from_json(record_json, '{"device_type":"VARCHAR","browser_name":"VARCHAR","location_country_name":"VARCHAR","sdk":"VARCHAR","integration":"VARCHAR"}') AS r
+  FROM upscope.visitors
 )
 SELECT
   visitor_id,
   first_seen_at,
   last_seen_at,
-  nullif(j ->> '$.device_type', '') AS device_type,
-  nullif(j ->> '$.browser_name', '') AS browser,
-  nullif(j ->> '$.location_country_name', '') AS country,
-  nullif(j ->> '$.sdk', '') AS sdk,
-  nullif(j ->> '$.integration', '') AS integration,
+  nullif(r.device_type, '') AS device_type,
+  nullif(r.browser_name, '') AS browser,
+  nullif(r.location_country_name, '') AS country,
+  nullif(r.sdk, '') AS sdk,
+  nullif(r.integration, '') AS integration,
   email_pseudonym,
   unique_id_pseudonym
 FROM source
