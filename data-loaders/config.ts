@@ -5,6 +5,8 @@
  * variable (it never falls back to demo data). With no source configured at all,
  * the sync runs in demo mode against the embedded simulator.
  */
+import { existsSync } from "node:fs";
+import { join } from "node:path";
 import { z } from "zod";
 
 export const SOURCES = ["upscope", "liveperson", "agendize"] as const;
@@ -205,6 +207,18 @@ function agendizeConfig(env: Env): AgendizeConfig {
 /** Which sources have at least one of their variables set. */
 export function configuredSources(env: Env): SourceName[] {
   return SOURCES.filter((source) => SOURCE_VARIABLES[source].some((name) => env[name] !== undefined));
+}
+
+/**
+ * Loads `.env` from the project root into process.env, if there is one (Node's own
+ * parser). Variables already set in the environment win, so a scheduler's or CI's
+ * secrets are never shadowed by a stale file.
+ */
+export function loadDotEnv(projectRoot: string): boolean {
+  const path = join(projectRoot, ".env");
+  if (!existsSync(path)) return false;
+  process.loadEnvFile(path);
+  return true;
 }
 
 /**

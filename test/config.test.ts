@@ -1,5 +1,8 @@
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { ConfigError, DEMO_PSEUDONYM_KEY, loadConfig, secretsOf } from "../data-loaders/config.js";
+import { ConfigError, DEMO_PSEUDONYM_KEY, loadConfig, loadDotEnv, secretsOf } from "../data-loaders/config.js";
 
 const KEY = { SI_PSEUDONYM_KEY: "k".repeat(32) };
 
@@ -10,7 +13,8 @@ describe("loadConfig", () => {
     expect(config.sources).toEqual({});
     expect(config.lakeDir).toBe("lake");
     expect(config.pseudonymKey).toBe(DEMO_PSEUDONYM_KEY);
-    expect(config.trailingWindowHours).toBeGreaterThanOrEqual(2); // covers LivePerson's two hours of late data
+    // Covers LivePerson's two hours of late data after a chat ends, plus a long chat (windows go by start).
+    expect(config.trailingWindowHours).toBe(6);
     expect(config.publish).toEqual({ visitorIdentities: false, text: false });
   });
 
@@ -65,5 +69,23 @@ describe("loadConfig", () => {
     expect(() => loadConfig({ SI_PUBLISH_TEXT: "maybe" })).toThrow(/SI_PUBLISH_TEXT/);
     expect(loadConfig({}) instanceof Object).toBe(true);
     expect(() => loadConfig({ SI_HISTORY_DAYS: "-3" })).toThrow(ConfigError);
+  });
+});
+
+describe("loadDotEnv", () => {
+  it("reads .env from the project root, and the environment wins over the file", () => {
+    const root = mkdtempSync(join(tmpdir(), "si-dotenv-"));
+    try {
+      expect(loadDotEnv(root)).toBe(false);
+      writeFileSync(join(root, ".env"), "SI_TEST_FROM_FILE=file\nSI_TEST_SET_TWICE=file\n");
+      process.env.SI_TEST_SET_TWICE = "environment";
+      expect(loadDotEnv(root)).toBe(true);
+      expect(process.env.SI_TEST_FROM_FILE).toBe("file");
+      expect(process.env.SI_TEST_SET_TWICE).toBe("environment");
+    } finally {
+      delete process.env.SI_TEST_FROM_FILE;
+      delete process.env.SI_TEST_SET_TWICE;
+      rmSync(root, { recursive: true, force: true });
+    }
   });
 });

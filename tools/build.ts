@@ -11,6 +11,7 @@ import { spawn } from "node:child_process";
 import { readdir, rm } from "node:fs/promises";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
+import { loadDotEnv } from "../data-loaders/config.js";
 import { vendorNpm } from "./vendor-npm.js";
 
 const projectRoot = fileURLToPath(new URL("..", import.meta.url));
@@ -71,6 +72,8 @@ async function main(argv: string[]): Promise<void> {
     return;
   }
   const started = Date.now();
+  // Before anything reads the environment: the loaders Framework spawns inherit it.
+  loadDotEnv(projectRoot);
   if (!argv.includes("--skip-sync")) {
     const code = await runSyncCli(argv);
     if (code !== 0) {

@@ -1,5 +1,6 @@
 /** `npm run sync`: see SYNC_HELP in cli-args.ts. */
-import { ConfigError, loadConfig } from "../config.js";
+import { fileURLToPath } from "node:url";
+import { ConfigError, loadConfig, loadDotEnv } from "../config.js";
 import { EXIT, parseSyncArgs, SYNC_HELP, UsageError } from "./cli-args.js";
 import { runSync } from "./engine.js";
 
@@ -12,6 +13,7 @@ async function main(): Promise<number> {
       console.log(SYNC_HELP);
       return EXIT.OK;
     }
+    loadDotEnv(fileURLToPath(new URL("../..", import.meta.url)));
     config = loadConfig();
   } catch (error) {
     if (error instanceof UsageError || error instanceof ConfigError) {
