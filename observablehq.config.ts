@@ -12,6 +12,8 @@ const demoBanner = manifest?.demo
 
 export default {
   root: "src",
+  // `npm run nightly` builds into dist.next/ and swaps it in only when the build succeeded.
+  output: process.env.SI_BUILD_OUTPUT ?? "dist",
   title: "Support Insights",
   // Light and dark follow the viewer's system setting.
   theme: ["air", "near-midnight"],

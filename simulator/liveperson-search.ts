@@ -111,7 +111,9 @@ export function search(data: LivePersonData, world: World, filter: SearchFilter,
     const lastDay = Math.min(dayIndexOf(window.to), dayIndexOf(nowMs));
     for (let day = dayIndexOf(window.from); day <= lastDay; day++) {
       for (const skeleton of data.day(day)) {
-        if (skeleton.startMs >= window.from && skeleton.startMs <= window.to && data.isVisible(skeleton, nowMs)) candidates.push(skeleton);
+        if (skeleton.startMs >= window.from && skeleton.startMs <= window.to && data.isVisible(skeleton, nowMs) && world.isServed(skeleton.engagementId)) {
+          candidates.push(skeleton);
+        }
       }
     }
   }

@@ -34,6 +34,8 @@ export interface SimulatorOptions {
   slowBodyMs?: number;
   /** Generated days kept in memory per source (default 48). */
   dayCacheSize?: number;
+  /** Share of records list and search responses serve (default 1); less simulates a vendor losing data. */
+  servedShare?: number;
 }
 
 export interface ResolvedOptions {
@@ -50,6 +52,7 @@ export interface ResolvedOptions {
   faultLatencyMs: number;
   slowBodyMs: number;
   dayCacheSize: number;
+  servedShare: number;
 }
 
 function nonNegative(name: string, value: number): number {
@@ -83,6 +86,7 @@ export function resolveOptions(options: SimulatorOptions): ResolvedOptions {
     faultLatencyMs: nonNegative("faultLatencyMs", options.faultLatencyMs ?? 250),
     slowBodyMs: nonNegative("slowBodyMs", options.slowBodyMs ?? 400),
     dayCacheSize: Math.max(1, Math.trunc(options.dayCacheSize ?? 48)),
+    servedShare: Math.min(1, nonNegative("servedShare", options.servedShare ?? 1)),
   };
 }
 
@@ -106,6 +110,7 @@ export function createSimulation(options: ResolvedOptions): Simulation {
     accountId: DEMO_CREDENTIALS.liveperson.accountId,
     invalidRecordRate: options.faults.invalidRecord,
     dayCacheSize: options.dayCacheSize,
+    servedShare: options.servedShare,
   });
   return {
     options,

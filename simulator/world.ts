@@ -22,6 +22,8 @@ export interface WorldConfig {
   invalidRecordRate: number;
   /** How many generated days each source keeps in memory. */
   dayCacheSize: number;
+  /** Share of records that list and search responses serve (1: all; less: a vendor losing data). */
+  servedShare?: number;
 }
 
 export interface Person {
@@ -102,6 +104,16 @@ export class World {
     this.personCount = Math.max(200, Math.round(2500 * config.scale));
     this.agents = buildAgents(config.seed, Math.max(8, Math.round(18 * Math.sqrt(config.scale))));
   }
+  /**
+   * Whether list and search responses include this record. Always true unless
+   * `servedShare` < 1, when a fixed, seeded subset goes missing: the vendor outage
+   * that a data contract must catch.
+   */
+  isServed(recordId: string): boolean {
+    const share = this.config.servedShare ?? 1;
+    return share >= 1 || (hashKey(this.config.seed, "served", recordId) >>> 0) / 4294967296 < share;
+  }
+
 
   get seed(): number {
     return this.config.seed;

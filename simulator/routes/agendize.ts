@@ -52,7 +52,7 @@ export function agendizeRoutes(data: AgendizeData, world: World) {
     const chats: ChatSkeleton[] = [];
     for (let day = firstDay; day <= lastDay; day++) {
       for (const chat of data.day(day)) {
-        if (!data.isVisible(chat, nowMs)) continue;
+        if (!data.isVisible(chat, nowMs) || !world.isServed(chat.id)) continue;
         if (lower !== null && chat.startMs < lower) continue;
         if (upper !== null && chat.startMs >= upper) continue;
         chats.push(chat);
