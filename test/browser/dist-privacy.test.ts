@@ -101,6 +101,19 @@ async function sensitiveValues(): Promise<{ values: Set<string>; agentNames: Set
   }
   // An agent (staff) may share a name with a visitor; agent names are published on purpose.
   for (const name of agentNames) values.delete(name);
+  // So are survey options (an answer shared by at least 5 respondents, see marts/survey_answers.sql),
+  // even when a visitor happened to type the same words in a chat.
+  const db = await createOfflineDuckDB();
+  try {
+    const options = await db.queryRows(
+      `SELECT DISTINCT answer AS v FROM read_parquet(${quoteLiteral(join(siteLakeRoot(), "marts", "survey_answers.parquet"))}) WHERE answer IS NOT NULL`,
+    );
+    // The simulator's hostile strings occur both in transcripts and inside option labels.
+    const published = options.map((option) => String(option.v));
+    for (const value of [...values]) if (published.some((option) => option.includes(value))) values.delete(value);
+  } finally {
+    db.close();
+  }
   const secrets = [
     DEMO_PSEUDONYM_KEY,
     DEMO_CREDENTIALS.upscope.apiKey,

@@ -31,10 +31,19 @@ export interface PageProblems {
   pageErrors: string[];
 }
 
+/** What a page downloaded from the site's data files (`/_file/…`, the loaders' outputs). */
+export interface PageData {
+  files: Map<string, number>;
+  bytes(): number;
+}
+
 export interface Site {
   url: string;
   browser: Browser;
-  openPage(path: string, options?: { colorScheme?: "light" | "dark" }): Promise<{ page: Page; context: BrowserContext; problems: PageProblems }>;
+  openPage(
+    path: string,
+    options?: { colorScheme?: "light" | "dark" },
+  ): Promise<{ page: Page; context: BrowserContext; problems: PageProblems; data: PageData }>;
   close(): Promise<void>;
 }
 
@@ -56,6 +65,8 @@ export async function openSite(distRoot = join(process.cwd(), "dist")): Promise<
         problems.offHostRequests.push(url);
         return route.abort("blockedbyclient");
       });
+      // Records layout shifts from the first paint (Chromium's Layout Instability API), for layoutShift().
+      await context.addInitScript(LAYOUT_SHIFT_RECORDER);
       const page = await context.newPage();
       page.on("console", (message) => {
         if (message.type() === "error") problems.consoleErrors.push(message.text());
@@ -66,11 +77,20 @@ export async function openSite(distRoot = join(process.cwd(), "dist")): Promise<
           problems.failedRequests.push(`${request.url()} (${request.failure()?.errorText ?? "failed"})`);
         }
       });
+      const files = new Map<string, number>();
+      const data: PageData = { files, bytes: () => [...files.values()].reduce((sum, size) => sum + size, 0) };
       context.on("response", (response) => {
         if (response.status() >= 400) problems.failedRequests.push(`${response.url()} (HTTP ${response.status()})`);
+        const url = new URL(response.url());
+        // Bytes on the wire as the server sends them (no compression on the test server); ranges count as sent.
+        if (url.origin === origin && url.pathname.startsWith("/_file/")) {
+          void response.headerValue("content-length").then((length) => {
+            files.set(url.pathname, (files.get(url.pathname) ?? 0) + Number(length ?? 0));
+          });
+        }
       });
       await page.goto(`${server.url}${path}`, { waitUntil: "load" });
-      return { page, context, problems };
+      return { page, context, problems, data };
     },
     async close() {
       for (const context of contexts) await context.close().catch(() => {});
@@ -78,6 +98,37 @@ export async function openSite(distRoot = join(process.cwd(), "dist")): Promise<
       await server.close();
     },
   };
+}
+
+const LAYOUT_SHIFT_RECORDER = `
+  window.__siLayoutShift = 0;
+  new PerformanceObserver((list) => {
+    for (const entry of list.getEntries()) if (!entry.hadRecentInput) window.__siLayoutShift += entry.value;
+  }).observe({ type: "layout-shift", buffered: true });
+`;
+
+/** Cumulative layout shift since the page started loading (0 = nothing moved; "good" is below 0.1). */
+export async function layoutShift(page: Page): Promise<number> {
+  return Number(await page.evaluate("window.__siLayoutShift"));
+}
+
+/** Every KPI on the page: metric id → raw value (NaN when the card has none). */
+export async function readKpis(page: Page): Promise<Record<string, number>> {
+  const pairs = await page.$$eval("[data-metric]", (cards) =>
+    cards.map((card) => [card.getAttribute("data-metric") ?? "", card.getAttribute("data-value") ?? ""] as const),
+  );
+  return Object.fromEntries(pairs.map(([id, value]) => [id, value === "" ? Number.NaN : Number(value)]));
+}
+
+/** Waits until at least one KPI's value differs from `before` (what readKpis returned earlier). */
+export async function waitForKpiChange(page: Page, before: Record<string, number>): Promise<void> {
+  const previous = Object.fromEntries(Object.entries(before).map(([id, value]) => [id, Number.isNaN(value) ? "" : String(value)]));
+  await page.waitForFunction(
+    (values: Record<string, string>) =>
+      [...document.querySelectorAll("[data-metric]")].some((card) => card.getAttribute("data-value") !== values[card.getAttribute("data-metric") ?? ""]),
+    previous,
+    { timeout: 10_000 },
+  );
 }
 
 /** Every page of the built site, as the URL path a visitor would open. */

@@ -1,0 +1,68 @@
+/**
+ * A chart with its title, a one-paragraph text summary and a table view, for
+ * readers who cannot see the plot (screen readers read the summary; the table
+ * sits behind a disclosure). The plot keeps a fixed height and is re-rendered to
+ * the frame's width, so the page does not move when data or width changes.
+ */
+import { element, ensureDashboardStyles } from "./style.js";
+import { toCsv } from "./csv.js";
+import { downloadButton, plainTable, type TableColumn } from "./table.js";
+
+export interface ChartOptions {
+  title: string;
+  /** What the chart shows, in a sentence or two with the main figures. */
+  summary: string;
+  /** Plot height in pixels (the render function must use it). */
+  height: number;
+  render: (width: number, height: number) => Element;
+  table?: { rows: readonly Readonly<Record<string, unknown>>[]; columns: readonly TableColumn[] };
+}
+
+let chartCount = 0;
+/** Below this width (a transient layout while the page settles) a plot would have negative room; wait for the real width. */
+const MIN_RENDER_WIDTH = 200;
+
+export function chartFrame(options: ChartOptions): HTMLElement {
+  ensureDashboardStyles();
+  const id = `si-chart-${++chartCount}`;
+  // Three lines at most on screen (the box keeps its height); the whole text stays in the DOM for screen readers and in the tooltip.
+  const summary = element("p", { className: "si-chart-summary", text: options.summary, attributes: { id: `${id}-summary`, title: options.summary } });
+  const plot = element("div", {
+    className: "si-chart-plot",
+    attributes: { role: "img", "aria-label": options.title, "aria-describedby": `${id}-summary` },
+  });
+  plot.style.minHeight = `${options.height}px`;
+  plot.style.position = "relative";
+  const figure = element("figure", { className: "si-chart", attributes: { style: "margin:0;max-width:none" } }, element("h3", { text: options.title }), plot, summary);
+  if (options.table) {
+    const details = element("details", {}, element("summary", { text: "Table view" }));
+    // Built on first open: large tables cost nothing until someone asks for them.
+    const table = options.table;
+    details.addEventListener("toggle", () => {
+      if (details.open && details.children.length === 1) {
+        const filename = options.title.toLowerCase().replace(/[^a-z0-9]+/g, "-").replace(/^-|-$/g, "");
+        const csv = () => toCsv(table.rows, table.columns.map(({ key, label }) => ({ key, label })));
+        details.append(downloadButton("Download CSV", filename || "chart", csv), plainTable(table.rows, table.columns, options.title));
+      }
+    });
+    figure.append(details);
+  }
+  let renderedWidth = -1;
+  const draw = (width: number) => {
+    if (width < MIN_RENDER_WIDTH || width === renderedWidth) return;
+    renderedWidth = width;
+    plot.replaceChildren(options.render(width, options.height));
+  };
+  let attached = false;
+  const observer = new ResizeObserver(([entry]) => {
+    // A frame replaced by a newer one (the page re-ran the cell) stops observing.
+    if (attached && !plot.isConnected) {
+      observer.disconnect();
+      return;
+    }
+    attached ||= plot.isConnected;
+    draw(Math.floor(entry?.contentRect.width ?? 0));
+  });
+  observer.observe(plot);
+  return figure;
+}

@@ -1,0 +1,58 @@
+/**
+ * Small helpers over plain rows (grouping, summing, filtering by the page's
+ * filters). No DOM, no library: pages, components and unit tests share them.
+ */
+import { numberOf, type Row } from "./metrics.js";
+
+/** Arrow row proxies (from Parquet) as plain objects: BigInt as Number, nothing else changed. */
+export function plainRows(table: { toArray(): ArrayLike<unknown> }): Record<string, unknown>[] {
+  return Array.from(table.toArray(), (row) => {
+    const source = (row as { toJSON?: () => Record<string, unknown> }).toJSON?.() ?? (row as Record<string, unknown>);
+    const out: Record<string, unknown> = {};
+    for (const [key, value] of Object.entries(source)) out[key] = typeof value === "bigint" ? Number(value) : value;
+    return out;
+  });
+}
+
+/** Rows matching every filter; a null, undefined or "" filter value matches all. */
+export function filterRows<T extends Row>(rows: readonly T[], filters: Readonly<Record<string, string | null | undefined>>): T[] {
+  const active = Object.entries(filters).filter((entry): entry is [string, string] => typeof entry[1] === "string" && entry[1] !== "");
+  if (active.length === 0) return [...rows];
+  return rows.filter((row) => active.every(([column, value]) => row[column] === value));
+}
+
+/**
+ * Groups rows by the key columns and sums the measure columns: additive daily
+ * aggregates stay correct under any regrouping.
+ */
+export function sumBy(rows: readonly Row[], keys: readonly string[], measures: readonly string[]): Record<string, unknown>[] {
+  const groups = new Map<string, Record<string, unknown>>();
+  for (const row of rows) {
+    const id = JSON.stringify(keys.map((key) => row[key] ?? null));
+    let group = groups.get(id);
+    if (!group) {
+      group = {};
+      for (const key of keys) group[key] = row[key] ?? null;
+      for (const measure of measures) group[measure] = 0;
+      groups.set(id, group);
+    }
+    for (const measure of measures) group[measure] = (group[measure] as number) + (numberOf(row, measure) ?? 0);
+  }
+  return [...groups.values()];
+}
+
+/** Distinct non-empty string values of a column, sorted. */
+export function distinctValues(rows: readonly Row[], column: string): string[] {
+  const values = new Set<string>();
+  for (const row of rows) {
+    const value = row[column];
+    if (typeof value === "string" && value !== "") values.add(value);
+  }
+  return [...values].sort((a, b) => a.localeCompare(b));
+}
+
+/** Shortens a label for a chart axis (the table beside it shows the whole text). */
+export function truncate(text: string, max = 32): string {
+  const chars = [...text];
+  return chars.length <= max ? text : `${chars.slice(0, max - 1).join("")}…`;
+}

@@ -1,0 +1,129 @@
+/**
+ * The KPIs of the overview and co-browsing pages against the same figures
+ * computed here, independently, with DuckDB over the marts of the lake the site
+ * was built from: the default view (the last 28 complete UTC days before the
+ * build) and the period before it. Counts, averages and shares must match
+ * exactly; a duration median must be within 5% of the exact median (the pages
+ * read medians from 5%-wide histogram bins, by design).
+ */
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { openMarts, readMartsManifestSync } from "../../data-loaders/site.js";
+import type { OfflineDuckDB } from "../../data-loaders/lake/index.js";
+import { openSite, waitForCharts, type Site } from "./harness.js";
+
+let site: Site;
+let marts: OfflineDuckDB;
+
+/** The default range, derived from the build time on its own (not through the site's code). */
+function defaultRanges(): { current: [string, string]; previous: [string, string] } {
+  const builtAt = readMartsManifestSync()?.builtAt;
+  if (!builtAt) throw new Error("no marts manifest: build the site first");
+  const day = (offset: number) => new Date(Date.parse(`${builtAt.slice(0, 10)}T00:00:00Z`) + offset * 86_400_000).toISOString().slice(0, 10);
+  return { current: [day(-28), day(-1)], previous: [day(-56), day(-29)] };
+}
+
+interface Expected {
+  id: string;
+  sql: (from: string, to: string) => string;
+  /** Relative tolerance; 0 means equal up to floating-point rounding. */
+  tolerance: number;
+}
+
+const between = (column: string, from: string, to: string) => `${column} BETWEEN DATE '${from}' AND DATE '${to}'`;
+const EXACT = 1e-9;
+
+const OVERVIEW: Expected[] = [
+  {
+    id: "interactions",
+    tolerance: EXACT,
+    sql: (f, t) => `SELECT (SELECT count(*) FROM cobrowse_sessions WHERE ${between("session_date", f, t)})
+      + (SELECT count(*) FROM engagements WHERE ${between("engagement_date", f, t)})
+      + (SELECT count(*) FROM agendize_chats WHERE ${between("chat_date", f, t)}) AS v`,
+  },
+  { id: "cobrowse_sessions", tolerance: EXACT, sql: (f, t) => `SELECT count(*) AS v FROM cobrowse_sessions WHERE ${between("session_date", f, t)}` },
+  { id: "liveperson_chats", tolerance: EXACT, sql: (f, t) => `SELECT count(*) AS v FROM engagements WHERE ${between("engagement_date", f, t)}` },
+  { id: "agendize_chats", tolerance: EXACT, sql: (f, t) => `SELECT count(*) AS v FROM agendize_chats WHERE ${between("chat_date", f, t)}` },
+  { id: "cobrowse_avg_length_seconds", tolerance: EXACT, sql: (f, t) => `SELECT avg(length_seconds) AS v FROM cobrowse_sessions WHERE ${between("session_date", f, t)}` },
+  { id: "cobrowse_median_length_seconds", tolerance: 0.05, sql: (f, t) => `SELECT median(length_seconds) AS v FROM cobrowse_sessions WHERE ${between("session_date", f, t)}` },
+  { id: "chat_median_mcs", tolerance: EXACT, sql: (f, t) => `SELECT median(chat_mcs) AS v FROM engagements WHERE ${between("engagement_date", f, t)}` },
+  {
+    id: "chat_csat",
+    tolerance: EXACT,
+    sql: (f, t) => `SELECT avg(CASE WHEN answer_number >= 4 THEN 1.0 ELSE 0.0 END) AS v FROM survey_answers
+      WHERE survey_kind = 'post_chat' AND answer_number IN (1, 2, 3, 4, 5) AND ${between("engagement_date", f, t)}`,
+  },
+];
+
+const sessionsIn = (f: string, t: string) => `FROM cobrowse_sessions WHERE ${between("session_date", f, t)}`;
+const COBROWSING: Expected[] = [
+  { id: "cobrowse_sessions", tolerance: EXACT, sql: (f, t) => `SELECT count(*) AS v ${sessionsIn(f, t)}` },
+  { id: "cobrowse_live_share", tolerance: EXACT, sql: (f, t) => `SELECT count(*) FILTER (WHERE went_live) / count(*) AS v ${sessionsIn(f, t)}` },
+  { id: "cobrowse_avg_length_seconds", tolerance: EXACT, sql: (f, t) => `SELECT avg(length_seconds) AS v ${sessionsIn(f, t)}` },
+  { id: "cobrowse_median_length_seconds", tolerance: 0.05, sql: (f, t) => `SELECT median(length_seconds) AS v ${sessionsIn(f, t)}` },
+  { id: "cobrowse_call_share", tolerance: EXACT, sql: (f, t) => `SELECT count(*) FILTER (WHERE call_length_seconds > 0) / count(*) AS v ${sessionsIn(f, t)}` },
+  {
+    id: "cobrowse_call_time_share",
+    tolerance: EXACT,
+    sql: (f, t) => `SELECT sum(call_length_seconds) FILTER (WHERE length_seconds IS NOT NULL) / sum(length_seconds) AS v ${sessionsIn(f, t)}`,
+  },
+  { id: "cobrowse_authorization_rate", tolerance: EXACT, sql: (f, t) => `SELECT count(*) FILTER (WHERE session_authorized) / count(*) AS v ${sessionsIn(f, t)}` },
+  { id: "cobrowse_ready_recording_share", tolerance: EXACT, sql: (f, t) => `SELECT count(*) FILTER (WHERE video_status = 'ready') / count(*) AS v ${sessionsIn(f, t)}` },
+  { id: "cobrowse_avg_quality_rating", tolerance: EXACT, sql: (f, t) => `SELECT avg(quality_rating) AS v ${sessionsIn(f, t)}` },
+  { id: "cobrowse_avg_visitor_rating", tolerance: EXACT, sql: (f, t) => `SELECT avg(visitor_rating) AS v ${sessionsIn(f, t)}` },
+  { id: "cobrowse_multi_agent_share", tolerance: EXACT, sql: (f, t) => `SELECT count(*) FILTER (WHERE agent_count > 1) / count(*) AS v ${sessionsIn(f, t)}` },
+];
+
+async function expectedValue(sql: string): Promise<number> {
+  const [row] = await marts.queryRows(sql);
+  const value = row?.v;
+  return value === null || value === undefined ? Number.NaN : Number(value);
+}
+
+function expectClose(id: string, shown: string | null, expected: number, tolerance: number): void {
+  if (Number.isNaN(expected)) {
+    expect(shown, `${id}: no value expected`).toBe("");
+    return;
+  }
+  expect(shown, `${id}: the page shows no value`).not.toBe("");
+  const value = Number(shown);
+  const allowed = Math.max(Math.abs(expected) * tolerance, 1e-9);
+  expect(Math.abs(value - expected), `${id}: page ${value}, DuckDB ${expected}`).toBeLessThanOrEqual(allowed);
+}
+
+beforeAll(async () => {
+  [site, marts] = await Promise.all([openSite(), openMarts()]);
+});
+
+afterAll(async () => {
+  marts?.close();
+  await site?.close();
+});
+
+for (const [path, expectations] of [
+  ["/", OVERVIEW],
+  ["/cobrowsing", COBROWSING],
+] as const) {
+  describe(`${path} KPIs match DuckDB over the lake`, () => {
+    it(`every KPI on ${path}, this period and the previous one`, async () => {
+      const { current, previous } = defaultRanges();
+      const { page, context } = await site.openPage(path);
+      try {
+        await waitForCharts(page);
+        const cards = await page.$$eval("[data-metric]", (elements) =>
+          elements.map((el) => ({ id: el.getAttribute("data-metric"), value: el.getAttribute("data-value"), previous: el.getAttribute("data-previous") })),
+        );
+        // Every KPI on the page is checked, and every check has its KPI.
+        expect(cards.map((card) => card.id).sort()).toEqual(expectations.map((e) => e.id).sort());
+        for (const expectation of expectations) {
+          const card = cards.find((c) => c.id === expectation.id);
+          expectClose(expectation.id, card?.value ?? null, await expectedValue(expectation.sql(...current)), expectation.tolerance);
+          expectClose(`${expectation.id} (previous period)`, card?.previous ?? null, await expectedValue(expectation.sql(...previous)), expectation.tolerance);
+        }
+        // The figures are not trivially zero: the demo lake has sessions in the default range.
+        expect(Number(cards.find((c) => c.id === "cobrowse_sessions")?.value)).toBeGreaterThan(0);
+      } finally {
+        await context.close();
+      }
+    });
+  });
+}
