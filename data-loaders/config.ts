@@ -30,7 +30,14 @@ const flag = z
 
 /** Every variable the project reads, with its default: the README's table is this. */
 export const EnvSchema = z.object({
-  SI_LAKE_DIR: nonEmpty.default("lake"),
+  SI_LAKE_DIR: nonEmpty
+    .refine((value) => !/^[a-z][a-z0-9+.-]*:\/\//i.test(value), {
+      // DuckDB's httpfs is not built into @duckdb/node-api and would be downloaded at run
+      // time; the lake also relies on atomic renames, which object stores do not have.
+      message:
+        "the lake must be a local folder; to keep it in object storage, mirror the folder (e.g. `aws s3 sync lake/ s3://bucket/lake/`, as .github/workflows/nightly.yml does)",
+    })
+    .default("lake"),
   SI_PSEUDONYM_KEY: optionalText,
   SI_QUARANTINE_MAX_SHARE: share.default(0.02),
   // A chat is visible only once it has ended, up to 2 h late: the window must cover the
@@ -47,6 +54,7 @@ export const EnvSchema = z.object({
   SI_DEMO_DAYS: positiveInt.default(180),
   SI_DEMO_SCALE: z.coerce.number().positive().default(1),
   SI_DEMO_FAULT_RATE: share.default(0),
+  SI_DEMO_SERVED_SHARE: share.default(1),
 
   UPSCOPE_API_KEY: optionalText,
   UPSCOPE_BASE_URL: url.default("https://api.upscope.io/v1.3"),
@@ -121,7 +129,7 @@ export interface SyncConfig {
   /** Thresholds of the data contracts a nightly build checks (see contracts.ts). */
   contracts: { maxStaleHours: number; maxRowDrop: number; minRowsForDrop: number };
   /** The embedded simulator's settings in demo mode (a bigger or faultier demo on request). */
-  demoSimulator: { seed: number; days: number; scale: number; faultRate: number };
+  demoSimulator: { seed: number; days: number; scale: number; faultRate: number; servedShare: number };
   sources: { upscope?: UpscopeConfig; liveperson?: LivePersonConfig; agendize?: AgendizeConfig };
 }
 
@@ -254,7 +262,7 @@ export function loadConfig(variables: Record<string, string | undefined> = proce
     httpTimeBudgetMs: env.SI_HTTP_TIME_BUDGET_SECONDS * 1000,
     publish: { visitorIdentities: env.SI_PUBLISH_VISITOR_IDENTITIES, text: env.SI_PUBLISH_TEXT },
     contracts: { maxStaleHours: env.SI_CONTRACT_MAX_STALE_HOURS, maxRowDrop: env.SI_CONTRACT_MAX_ROW_DROP, minRowsForDrop: env.SI_CONTRACT_MIN_ROWS },
-    demoSimulator: { seed: env.SI_DEMO_SEED, days: env.SI_DEMO_DAYS, scale: env.SI_DEMO_SCALE, faultRate: env.SI_DEMO_FAULT_RATE },
+    demoSimulator: { seed: env.SI_DEMO_SEED, days: env.SI_DEMO_DAYS, scale: env.SI_DEMO_SCALE, faultRate: env.SI_DEMO_FAULT_RATE, servedShare: env.SI_DEMO_SERVED_SHARE },
     sources,
   };
 }

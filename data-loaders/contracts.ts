@@ -42,6 +42,8 @@ export const RunManifest = z.object({
   quarantined: z.number().int().nonnegative(),
   retries: z.number().int().nonnegative(),
   pages: z.number().int().nonnegative(),
+  /** From here on the run read everything the vendor has (null: a replay, or nothing read). */
+  rereadFrom: isoInstant.nullable().default(null),
   /** Lake tables of the source after the run. */
   tables: z.record(z.string(), TableManifest),
   /** Records the vendor returned in this run per table and UTC hour (`2026-03-30T01`), recent hours only. */
@@ -107,16 +109,19 @@ export interface ContractBreach {
 
 const percent = (share: number) => `${(share * 100).toFixed(1)}%`;
 
-/** The same-hours comparison of two runs' returned records for one table. */
+/**
+ * The same-hours comparison of two runs' returned records for one table: the hours
+ * the previous run saw that the latest run read again in full (from the first whole
+ * hour after where its re-read started).
+ */
 export function compareReturnedHours(
   previous: Record<string, number>,
   latest: Record<string, number>,
+  latestRereadFrom: string,
 ): { hours: string[]; previous: number; latest: number } {
-  const latestHours = Object.keys(latest).sort();
-  // The first hour the latest run saw may have been read only in part (windows start mid-hour).
-  const firstLatest = latestHours[0];
+  const firstWholeHour = hourKey(Math.ceil(Date.parse(latestRereadFrom) / 3_600_000) * 3_600_000) ?? "";
   const hours = Object.keys(previous)
-    .filter((hour) => hour !== firstLatest && (firstLatest === undefined || hour > firstLatest))
+    .filter((hour) => hour >= firstWholeHour)
     .sort();
   return {
     hours,
@@ -162,11 +167,12 @@ export async function checkContracts(
       });
     }
     const previous = manifests.slice(0, -1).filter((manifest) => manifest.ok).at(-1);
-    if (!previous || !latest.ok) continue;
+    if (!previous || !latest.ok || latest.rereadFrom === null) continue;
+    const rereadFrom = latest.rereadFrom;
     for (const [table, latestHours] of Object.entries(latest.returnedByHour)) {
       const previousHours = previous.returnedByHour[table];
       if (!previousHours) continue;
-      const compared = compareReturnedHours(previousHours, latestHours);
+      const compared = compareReturnedHours(previousHours, latestHours, rereadFrom);
       if (compared.previous < thresholds.minRowsForDrop) continue;
       const drop = 1 - compared.latest / compared.previous;
       if (drop > thresholds.maxRowDrop) {

@@ -89,6 +89,7 @@ describe("contracts", () => {
       quarantined: 5,
       retries: 0,
       pages: 3,
+      rereadFrom: null,
       tables: {},
       returnedByHour: {},
     };
@@ -100,9 +101,13 @@ describe("contracts", () => {
   });
 
   it("compare only the hours both runs read in full", () => {
-    const previous = { "2026-05-14T13": 10, "2026-05-14T14": 12, "2026-05-14T15": 8, "2026-05-14T18": 9 };
-    // The latest run's first hour (13) was read only in part; hour 16–17 had nothing before.
-    const latest = { "2026-05-14T13": 2, "2026-05-14T14": 12, "2026-05-14T15": 9, "2026-05-14T18": 9, "2026-05-15T10": 40 };
-    expect(compareReturnedHours(previous, latest)).toEqual({ hours: ["2026-05-14T14", "2026-05-14T15", "2026-05-14T18"], previous: 29, latest: 30 });
+    const previous = { "2026-05-14T12": 7, "2026-05-14T13": 10, "2026-05-14T14": 12, "2026-05-14T15": 8, "2026-05-14T18": 9 };
+    // The latest run re-read from 13:20: hour 13 only in part, hour 12 not at all (its 3 came from older records).
+    const latest = { "2026-05-14T12": 3, "2026-05-14T13": 2, "2026-05-14T14": 12, "2026-05-14T15": 9, "2026-05-15T10": 40 };
+    expect(compareReturnedHours(previous, latest, "2026-05-14T13:20:00.000Z")).toEqual({
+      hours: ["2026-05-14T14", "2026-05-14T15", "2026-05-14T18"],
+      previous: 29,
+      latest: 21,
+    });
   });
 });

@@ -1,12 +1,22 @@
 /**
  * `npm run dev`: Framework's live-reloading preview, with the browser libraries
- * vendored from node_modules first so the preview needs no network either.
+ * vendored from node_modules first so the preview needs no network either. With no
+ * marts in the lake yet (a fresh clone), the sync runs first (the demo simulator
+ * when no credentials are set), so the pages have data to show.
  */
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
-import { runFramework } from "./build.js";
+import { loadDotEnv } from "../data-loaders/config.js";
+import { readMartsManifestSync, siteLakeRoot } from "../data-loaders/site.js";
+import { runFramework, runSyncCli } from "./build.js";
 import { vendorNpm } from "./vendor-npm.js";
 
 const projectRoot = fileURLToPath(new URL("..", import.meta.url));
+loadDotEnv(projectRoot);
+if (!readMartsManifestSync()) {
+  console.error(`dev: no marts in ${siteLakeRoot()} yet: syncing first (npm run sync)`);
+  const code = await runSyncCli([]);
+  if (code !== 0) process.exit(code);
+}
 await vendorNpm({ projectRoot, cacheRoot: join(projectRoot, "src", ".observablehq", "cache") });
 process.exit(await runFramework("preview", ["--host", "127.0.0.1", ...process.argv.slice(2)]));

@@ -6,7 +6,7 @@
  * (see data-loaders/lake/upsert.ts), so the previous data stays readable too.
  */
 import { rename, rm, stat } from "node:fs/promises";
-import { join } from "node:path";
+import { join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import { checkContracts } from "../data-loaders/contracts.js";
 import { ConfigError, loadConfig, loadDotEnv, SOURCES, type SourceName } from "../data-loaders/config.js";
@@ -25,6 +25,7 @@ succeeded, so a failed night leaves yesterday's site in place.
 Options:
   --now ISO    the clock to sync up to (default: now)
   -h, --help   this text
+Other options are passed to the sync (npm run sync -- --help), e.g. --quiet.
 
 Contracts (settings, see README "Data contracts"): a source last synced longer
 ago than SI_CONTRACT_MAX_STALE_HOURS, a vendor returning more than
@@ -43,11 +44,10 @@ async function exists(path: string): Promise<boolean> {
   );
 }
 
-/** Replaces dist/ with the new build: dist -> dist.previous, dist.next -> dist. */
-export async function swapInBuild(root: string, output = "dist"): Promise<void> {
-  const current = join(root, output);
-  const next = join(root, `${output}.next`);
-  const previous = join(root, `${output}.previous`);
+/** Replaces the site with the new build: dist -> dist.previous, dist.next -> dist. */
+export async function swapInBuild(current: string): Promise<void> {
+  const next = `${current}.next`;
+  const previous = `${current}.previous`;
   await rm(previous, { recursive: true, force: true });
   if (await exists(current)) await rename(current, previous);
   await rename(next, current);
@@ -79,16 +79,17 @@ export async function nightly(argv: string[], log: (line: string) => void = (lin
   log("nightly: 1/3 sync");
   const syncCode = await runSyncCli(argv);
   if (syncCode !== 0) {
-    log(`nightly: stopped: the sync exited with ${syncCode}; the site in dist/ is yesterday's and was not touched`);
+    log(`nightly: stopped: the sync exited with ${syncCode}; the published site is yesterday's and was not touched`);
     return syncCode === 2 ? EXIT_NIGHTLY.USAGE : EXIT_NIGHTLY.FAILED;
   }
 
   log("nightly: 2/3 data contracts");
   const sources: SourceName[] = config.demo ? [...SOURCES] : SOURCES.filter((source) => config.sources[source] !== undefined);
-  const breaches = await checkContracts(config.lakeDir, sources, { ...config.contracts, quarantineMaxShare: config.quarantineMaxShare }, now);
+  // Freshness is about the wall clock, whatever --now the data was synced up to.
+  const breaches = await checkContracts(config.lakeDir, sources, { ...config.contracts, quarantineMaxShare: config.quarantineMaxShare }, new Date());
   if (breaches.length > 0) {
     for (const breach of breaches) log(`nightly: contract broken (${breach.contract}): ${breach.message}`);
-    log("nightly: stopped before building; the site in dist/ is yesterday's and was not touched");
+    log("nightly: stopped before building; the published site is yesterday's and was not touched");
     return EXIT_NIGHTLY.FAILED;
   }
   log(`nightly: contracts hold for ${sources.join(", ")}`);
@@ -97,14 +98,16 @@ export async function nightly(argv: string[], log: (line: string) => void = (lin
   const cacheRoot = join(projectRoot, "src", ".observablehq", "cache");
   await dropStaleLoaderOutputs(cacheRoot);
   await vendorNpm({ projectRoot, cacheRoot });
-  await rm(join(projectRoot, "dist.next"), { recursive: true, force: true });
-  const buildCode = await runFramework("build", [], { SI_BUILD_OUTPUT: "dist.next" });
+  // SI_SITE_DIR: where the published site lives (default dist/, what a web server serves).
+  const siteDir = resolve(projectRoot, process.env.SI_SITE_DIR ?? "dist");
+  await rm(`${siteDir}.next`, { recursive: true, force: true });
+  const buildCode = await runFramework("build", [], { SI_BUILD_OUTPUT: `${siteDir}.next` });
   if (buildCode !== 0) {
-    log(`nightly: stopped: observable build exited with ${buildCode}; the site in dist/ is yesterday's and was not touched`);
+    log(`nightly: stopped: observable build exited with ${buildCode}; the published site is yesterday's and was not touched`);
     return EXIT_NIGHTLY.FAILED;
   }
-  await swapInBuild(projectRoot);
-  log("nightly: published: dist/ is the new site, dist.previous/ the one before");
+  await swapInBuild(siteDir);
+  log(`nightly: published: ${siteDir} is the new site, ${siteDir}.previous the one before`);
   return EXIT_NIGHTLY.OK;
 }
 

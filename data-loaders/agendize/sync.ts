@@ -114,7 +114,7 @@ export async function syncAgendize(ctx: SourceRunContext): Promise<SourceRunResu
     await archive.close();
     await http.close();
   }
-  return tally.result();
+  return { ...tally.result(), ...(windows[0] ? { rereadFrom: new Date(windows[0].from) } : {}) };
 }
 
 /** The requested bounds of an archived list URL, in order (a reversed request included). */

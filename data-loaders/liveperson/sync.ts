@@ -60,5 +60,5 @@ export async function syncLivePerson(ctx: SourceRunContext): Promise<SourceRunRe
     await archive.close();
     await http.close();
   }
-  return { records, quarantined };
+  return { records, quarantined, ...(windows[0] ? { rereadFrom: new Date(windows[0].from) } : {}) };
 }

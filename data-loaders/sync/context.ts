@@ -23,6 +23,12 @@ export interface SourceRunContext {
 export interface SourceRunResult {
   records: number;
   quarantined: number;
+  /**
+   * From here on, the run read everything the vendor has (its first window, or for
+   * Upscope the visitors active since then). The data contracts compare two runs'
+   * returned records only over such hours; a replay reads nothing and leaves it out.
+   */
+  rereadFrom?: Date;
 }
 
 /** Where a source starts reading: `--full`, `--since`, or the watermark minus the trailing window. */

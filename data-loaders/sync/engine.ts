@@ -117,10 +117,10 @@ const ALL_FAULTS: readonly (keyof FaultRates)[] = [
 
 /** The simulator settings from SI_DEMO_* (SI_DEMO_FAULT_RATE switches every fault on at that rate). */
 export function demoSimulatorOptions(config: SyncConfig): SimulatorOptions {
-  const { seed, days, scale, faultRate } = config.demoSimulator;
+  const { seed, days, scale, faultRate, servedShare } = config.demoSimulator;
   const faults: Partial<FaultRates> = {};
   if (faultRate > 0) for (const fault of ALL_FAULTS) faults[fault] = faultRate;
-  return { seed, days, scale, faults };
+  return { seed, days, scale, faults, servedShare };
 }
 
 export async function runSync(baseConfig: SyncConfig, options: SyncRunOptions): Promise<SyncRunResult> {
@@ -207,6 +207,7 @@ export async function runSync(baseConfig: SyncConfig, options: SyncRunOptions): 
         ok: outcome.ok,
         error: outcome.ok ? null : outcome.error,
         replay: args.replay,
+        rereadFrom: outcome.ok && outcome.result.rereadFrom ? outcome.result.rereadFrom.toISOString() : null,
         recordsFetched: outcome.ok ? outcome.result.records : (counters?.records ?? 0),
         quarantined: outcome.ok ? outcome.result.quarantined : (counters?.quarantined ?? 0),
         retries: counters?.retries ?? 0,

@@ -231,6 +231,7 @@ export async function syncUpscope(ctx: SourceRunContext): Promise<SourceRunResul
     await writer.commit(batch);
   };
 
+  let rereadFromMs: number | undefined;
   let known = await loadKnownVisitors(ctx.lake);
   const collector = new UpscopeCollector(ctx.pseudonym, earliestSessions(known));
   try {
@@ -280,6 +281,7 @@ export async function syncUpscope(ctx: SourceRunContext): Promise<SourceRunResul
     const client = new UpscopeClient(config, http);
     const nowMs = ctx.now.getTime();
     const fetchFromMs = Math.max(readFrom(ctx, state.watermarks.visitors).getTime(), nowMs - RECENT_SESSION_DAYS * DAY_MS);
+    rereadFromMs = fetchFromMs;
     const listed = new Map<string, unknown>();
     const toFetch = new Set<string>();
     for (const search of DISCOVERY_SEARCHES) {
@@ -341,7 +343,7 @@ export async function syncUpscope(ctx: SourceRunContext): Promise<SourceRunResul
     await archive.close();
     await http?.close();
   }
-  return collector.counts;
+  return { ...collector.counts, ...(rereadFromMs === undefined ? {} : { rereadFrom: new Date(rereadFromMs) }) };
 }
 
 /**

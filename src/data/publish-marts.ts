@@ -3,7 +3,7 @@
  * pages' presets end on, and writing the result to stdout (Framework keeps it as
  * the loader's file). Not a loader itself (no double extension).
  */
-import { queryToParquet, writeStdout } from "../../data-loaders/publish.js";
+import { queryToArrowIPC, queryToParquet, writeStdout } from "../../data-loaders/publish.js";
 import { MartsMissingError, openMarts, readMartsManifestSync, siteLakeRoot } from "../../data-loaders/site.js";
 import { addDays, lastCompleteDay } from "../components/dates.js";
 
@@ -37,6 +37,16 @@ export async function publishParquet(sql: string): Promise<void> {
   const db = await openMarts();
   try {
     await writeStdout(await queryToParquet(db.connection, sql));
+  } finally {
+    db.close();
+  }
+}
+
+/** Runs `sql` over the marts and writes the result to stdout as Arrow IPC, for a page's `sql:` front matter. */
+export async function publishArrow(sql: string): Promise<void> {
+  const db = await openMarts();
+  try {
+    await writeStdout(await queryToArrowIPC(db.connection, sql));
   } finally {
     db.close();
   }
