@@ -46,6 +46,7 @@ export default {
   pages: [
     { name: "Overview", path: "/" },
     { name: "Co-browsing", path: "/cobrowsing" },
+    { name: "Embedded sessions", path: "/embedded-sessions" },
     { name: "Chat engagements", path: "/chats" },
     { name: "Chat history", path: "/chat-history" },
     { name: "Agents", path: "/agents" },

@@ -8,8 +8,10 @@
 import { existsSync } from "node:fs";
 import { join } from "node:path";
 import { z } from "zod";
+import type { EmbeddedConfig } from "./embedded/config.js";
 
-export const SOURCES = ["upscope", "liveperson", "agendize"] as const;
+/** The vendors, plus the embedded session events the recorder collects (see embedded/). */
+export const SOURCES = ["upscope", "liveperson", "agendize", "embedded"] as const;
 export type SourceName = (typeof SOURCES)[number];
 
 export class ConfigError extends Error {
@@ -81,6 +83,8 @@ export const EnvSchema = z.object({
   AGENDIZE_COMPANY_TIME_ZONE: nonEmpty.default("UTC"),
   AGENDIZE_WINDOW_DAYS: positiveInt.default(7),
   AGENDIZE_CONCURRENCY: positiveInt.default(2),
+
+  EMBEDDED_EVENTS_DIR: optionalText,
 });
 export type Env = z.infer<typeof EnvSchema>;
 
@@ -130,7 +134,7 @@ export interface SyncConfig {
   contracts: { maxStaleHours: number; maxRowDrop: number; minRowsForDrop: number };
   /** The embedded simulator's settings in demo mode (a bigger or faultier demo on request). */
   demoSimulator: { seed: number; days: number; scale: number; faultRate: number; servedShare: number };
-  sources: { upscope?: UpscopeConfig; liveperson?: LivePersonConfig; agendize?: AgendizeConfig };
+  sources: { upscope?: UpscopeConfig; liveperson?: LivePersonConfig; agendize?: AgendizeConfig; embedded?: EmbeddedConfig };
 }
 
 const SOURCE_VARIABLES: Record<SourceName, readonly (keyof Env)[]> = {
@@ -144,6 +148,7 @@ const SOURCE_VARIABLES: Record<SourceName, readonly (keyof Env)[]> = {
     "LIVEPERSON_TOKEN_SECRET",
   ],
   agendize: ["AGENDIZE_API_KEY", "AGENDIZE_TOKEN", "AGENDIZE_BEARER_TOKEN"],
+  embedded: ["EMBEDDED_EVENTS_DIR"],
 };
 
 /** The key demo mode uses to pseudonymise the simulator's synthetic people. */
@@ -247,6 +252,7 @@ export function loadConfig(variables: Record<string, string | undefined> = proce
   if (configured.includes("upscope")) sources.upscope = upscopeConfig(env);
   if (configured.includes("liveperson")) sources.liveperson = livePersonConfig(env);
   if (configured.includes("agendize")) sources.agendize = agendizeConfig(env);
+  if (configured.includes("embedded") && env.EMBEDDED_EVENTS_DIR !== undefined) sources.embedded = { eventsDir: env.EMBEDDED_EVENTS_DIR };
   if (!demo && env.SI_PSEUDONYM_KEY === undefined) {
     throw new ConfigError(
       "SI_PSEUDONYM_KEY is missing: with real sources, visitor emails, IPs and names are replaced by keyed pseudonyms, and the key must be your own secret (e.g. `openssl rand -hex 32`).",

@@ -12,6 +12,7 @@ import { join } from "node:path";
 import { once } from "node:events";
 import type { Breakage } from "./breakage.js";
 import { CHAT_BUTTONS } from "./generate/agendize.js";
+import { EmbeddedData, type EmbeddedEventLine } from "./generate/embedded.js";
 import type { UpscopeVisit } from "./generate/upscope.js";
 import { SKILLS } from "./world.js";
 import { createSimulation, resolveOptions } from "./simulation.js";
@@ -210,13 +211,7 @@ export async function exportUpscopeSessionFiles(
     if (week === undefined || lines.length === 0) return;
     const name = `upscope-sessions-${isoUtc(dayStartMs(week)).slice(0, 10)}.ndjson`;
     const content = `${lines.join("\n")}\n`;
-    const path = join(directory, name);
-    const current = await readFile(path, "utf8").catch(() => undefined);
-    if (current !== content) {
-      const temporary = join(directory, `.tmp-${process.pid}-${name}`);
-      await writeFile(temporary, content);
-      await rename(temporary, path);
-    }
+    await writeFileIfChanged(directory, name, content);
     files.push(name);
     lines = [];
   };
@@ -238,4 +233,89 @@ export async function exportUpscopeSessionFiles(
     if (/^upscope-sessions-\d{4}-\d{2}-\d{2}\.ndjson$/.test(name) && !kept.has(name)) await rm(join(directory, name), { force: true });
   }
   return { files, sessions };
+}
+
+export interface EmbeddedEventFilesResult {
+  /** File names written or kept, oldest day first. */
+  files: string[];
+  /** Event lines in them, the deliberately broken ones included. */
+  events: number;
+  /** The deliberately broken lines (the invalid-record fault): the sync must quarantine exactly these. */
+  invalid: Array<{ id: string; breakage: Breakage["kind"]; path: Breakage["path"] }>;
+  /** Distinct Upscope sessions the events belong to. */
+  sessions: number;
+}
+
+/** How many days before `now` the demo's agent consoles have been recording (the recorder's "go-live"). */
+export const DEMO_EMBEDDED_DAYS = 60;
+
+/**
+ * Writes the embedded session events of the simulator's Upscope sessions that started
+ * in the last `days` days (and ended by now) the way the collector stores them: one
+ * NDJSON file per UTC day of arrival, `events-YYYY-MM-DD.ndjson`, lines in arrival
+ * order, events that arrive after `now` left out. Like the session files: a file is
+ * rewritten only when its content changed (atomically), and day files no longer
+ * produced are removed.
+ */
+export async function exportEmbeddedEventFiles(
+  options: SimulatorOptions,
+  directory: string,
+  { days = DEMO_EMBEDDED_DAYS }: { days?: number } = {},
+): Promise<EmbeddedEventFilesResult> {
+  const simulation = createSimulation(resolveOptions(options));
+  const { world, upscope } = simulation;
+  const embedded = new EmbeddedData(world, upscope);
+  const nowMs = simulation.nowMs();
+  const fromMs = Math.max(world.historyStartMs(nowMs), nowMs - days * 24 * 3_600_000);
+  await mkdir(directory, { recursive: true });
+  for (const name of await readdir(directory)) if (name.startsWith(".tmp-")) await rm(join(directory, name), { force: true });
+  const byDay = new Map<string, EmbeddedEventLine[]>();
+  const result: EmbeddedEventFilesResult = { files: [], events: 0, invalid: [], sessions: 0 };
+  const flushBefore = async (day: string) => {
+    for (const key of [...byDay.keys()].sort()) {
+      if (key >= day) break;
+      const lines = (byDay.get(key) ?? []).sort((a, b) => a.receivedAtMs - b.receivedAtMs || String(a.record.id).localeCompare(String(b.record.id)));
+      byDay.delete(key);
+      const name = `events-${key}.ndjson`;
+      const content = `${lines.map((line) => JSON.stringify(line.record)).join("\n")}\n`;
+      await writeFileIfChanged(directory, name, content);
+      result.files.push(name);
+      result.events += lines.length;
+      for (const line of lines) if (line.breakage) result.invalid.push({ id: String(line.record.id), breakage: line.breakage.kind, path: line.breakage.path });
+    }
+  };
+  for (const day of world.historyDays(nowMs)) {
+    // Late events arrive at most ~31 h after they were recorded: days two back are complete.
+    await flushBefore(isoUtc(dayStartMs(day - 2)).slice(0, 10));
+    for (const skeleton of upscope.visibleSessions(day, nowMs)) {
+      if (skeleton.startMs < fromMs) continue;
+      result.sessions += 1;
+      for (const line of embedded.sessionEvents(skeleton)) {
+        if (line.receivedAtMs > nowMs) continue;
+        const key = isoUtc(line.receivedAtMs).slice(0, 10);
+        let lines = byDay.get(key);
+        if (!lines) byDay.set(key, (lines = []));
+        lines.push(line);
+      }
+    }
+  }
+  await flushBefore("9999-12-31");
+  const kept = new Set(result.files);
+  for (const name of await readdir(directory)) {
+    if (/^events-\d{4}-\d{2}-\d{2}\.ndjson$/.test(name) && !kept.has(name)) await rm(join(directory, name), { force: true });
+  }
+  return result;
+}
+
+/**
+ * Writes a demo file only when its content changed (temporary file, then rename), so
+ * a sync that fingerprints files sees an unchanged one as unchanged.
+ */
+async function writeFileIfChanged(directory: string, name: string, content: string): Promise<void> {
+  const path = join(directory, name);
+  const current = await readFile(path, "utf8").catch(() => undefined);
+  if (current === content) return;
+  const temporary = join(directory, `.tmp-${process.pid}-${name}`);
+  await writeFile(temporary, content);
+  await rename(temporary, path);
 }

@@ -11,8 +11,8 @@ export { DEMO_CREDENTIALS } from "./credentials.js";
 export type { DemoCredentials } from "./credentials.js";
 export type { SimulatorOptions } from "./simulation.js";
 export type { FaultRates } from "./faults.js";
-export { exportGroundTruth, exportUpscopeSessionFiles } from "./export.js";
-export type { ExportManifest, SessionFilesResult } from "./export.js";
+export { DEMO_EMBEDDED_DAYS, exportEmbeddedEventFiles, exportGroundTruth, exportUpscopeSessionFiles } from "./export.js";
+export type { EmbeddedEventFilesResult, ExportManifest, SessionFilesResult } from "./export.js";
 export { signOAuth1 } from "./oauth1.js";
 
 /** Starts the simulator; resolves once it listens. `url` is `http://127.0.0.1:<port>`. */

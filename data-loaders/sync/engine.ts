@@ -6,7 +6,7 @@
  */
 import { randomUUID } from "node:crypto";
 import { join } from "node:path";
-import { DEMO_CREDENTIALS, exportUpscopeSessionFiles, startSimulator, type FaultRates, type SimulatorOptions } from "../../simulator/index.js";
+import { DEMO_CREDENTIALS, exportEmbeddedEventFiles, exportUpscopeSessionFiles, startSimulator, type FaultRates, type SimulatorOptions } from "../../simulator/index.js";
 import { SOURCES, type SourceName, type SyncConfig } from "../config.js";
 import { openLake } from "../lake/index.js";
 import { replayAgendize, syncAgendize } from "../agendize/sync.js";
@@ -15,6 +15,8 @@ import { syncLivePerson } from "../liveperson/sync.js";
 import { buildModels, type BuiltMart } from "../models/run.js";
 import { hourKey, RETURNED_BY_HOUR_SPAN_HOURS, summarizeSourceTables, writeRunManifest } from "../contracts.js";
 import { replayUpscope, syncUpscope } from "../upscope/sync.js";
+import { demoEmbeddedEventsDir } from "../embedded/config.js";
+import { replayEmbedded, syncEmbedded } from "../embedded/sync.js";
 import { createPseudonymizer } from "../privacy.js";
 import { EXIT, type SyncArgs } from "./cli-args.js";
 import { observeCommits } from "./commit.js";
@@ -34,6 +36,7 @@ export const SOURCE_RUNNERS: Record<SourceName, SourceRunner> = {
   upscope: { sync: syncUpscope, replay: replayUpscope },
   liveperson: { sync: syncLivePerson, replay: replayLivePerson },
   agendize: { sync: syncAgendize, replay: replayAgendize },
+  embedded: { sync: syncEmbedded, replay: replayEmbedded },
 };
 
 export interface SyncRunOptions {
@@ -99,6 +102,8 @@ export function demoConfig(config: SyncConfig, simulatorUrl: string, upscopeSess
         windowDays: 7,
         concurrency: 2,
       },
+      // The simulator's recorder event files (written by runSync before the sources run).
+      embedded: { eventsDir: demoEmbeddedEventsDir(config.lakeDir) },
     },
   };
 }
@@ -136,6 +141,10 @@ export async function runSync(baseConfig: SyncConfig, options: SyncRunOptions): 
     upscopeSessionFiles = demoSessionFilesDir(baseConfig.lakeDir);
     const startedBefore = new Date(now.getTime() - DEMO_SESSION_FILES_LAG_DAYS * 24 * 3600 * 1000);
     await exportUpscopeSessionFiles(simulatorOptions, upscopeSessionFiles, { startedBefore });
+  }
+  // Demo embedded events: what the recorder would have collected for the simulator's sessions.
+  if (simulator && (args.sources.length === 0 || args.sources.includes("embedded"))) {
+    await exportEmbeddedEventFiles(simulatorOptions, demoEmbeddedEventsDir(baseConfig.lakeDir));
   }
   const config = baseConfig.demo ? demoConfig(baseConfig, simulator?.url ?? "http://127.0.0.1:9", upscopeSessionFiles) : baseConfig;
   if (simulator) progress.note(`demo mode: no source configured, using the embedded simulator at ${simulator.url}`);

@@ -9,6 +9,7 @@ export const SOURCE_LABELS: Readonly<Record<string, string>> = {
   upscope: "Upscope (co-browsing)",
   liveperson: "LivePerson (chat engagements)",
   agendize: "Agendize (chat history)",
+  embedded: "Embedded sessions (recorder)",
 };
 
 export function channelLabel(channel: unknown): string {

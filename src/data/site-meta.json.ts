@@ -17,7 +17,8 @@ try {
   const latest = await db.queryRows(`
     SELECT 'upscope' AS source, strftime(max(started_at), '%Y-%m-%dT%H:%M:%SZ') AS latest, count(*)::INTEGER AS records FROM cobrowse_sessions
     UNION ALL SELECT 'liveperson', strftime(max(start_time), '%Y-%m-%dT%H:%M:%SZ'), count(*)::INTEGER FROM engagements
-    UNION ALL SELECT 'agendize', strftime(max(start_time), '%Y-%m-%dT%H:%M:%SZ'), count(*)::INTEGER FROM agendize_chats`);
+    UNION ALL SELECT 'agendize', strftime(max(start_time), '%Y-%m-%dT%H:%M:%SZ'), count(*)::INTEGER FROM agendize_chats
+    UNION ALL SELECT 'embedded', strftime(max(recorded_at), '%Y-%m-%dT%H:%M:%SZ'), count(*)::INTEGER FROM embedded_events`);
   // The first selectable day: the data's first day, or 13 months back when the lake holds more.
   const oldest = addDays(anchor, -(SELECTABLE_HISTORY_DAYS - 1));
   const minDay = typeof span?.min_day === "string" ? (span.min_day > oldest ? span.min_day : oldest) : anchor;

@@ -11,7 +11,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { openMarts, readMartsManifestSync } from "../../data-loaders/site.js";
 import { layoutShift, listPages, openSite, readKpis, screenshot, waitForCharts, waitForKpiChange, type Site } from "./harness.js";
 
-const MAIN_PAGES = ["/", "/cobrowsing", "/chats", "/chat-history", "/agents", "/data"];
+const MAIN_PAGES = ["/", "/cobrowsing", "/embedded-sessions", "/chats", "/chat-history", "/agents", "/data"];
 const MAX_DATA_BYTES = 2 * 1024 * 1024;
 
 let site: Site;
