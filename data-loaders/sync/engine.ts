@@ -8,7 +8,7 @@ import { randomUUID } from "node:crypto";
 import { join } from "node:path";
 import { DEMO_CREDENTIALS, exportEmbeddedEventFiles, exportUpscopeSessionFiles, startSimulator, type FaultRates, type SimulatorOptions } from "../../simulator/index.js";
 import { SOURCES, type SourceName, type SyncConfig } from "../config.js";
-import { openLake } from "../lake/index.js";
+import { openLake, type Lake } from "../lake/index.js";
 import { replayAgendize, syncAgendize } from "../agendize/sync.js";
 import { replayLivePerson } from "../liveperson/replay.js";
 import { syncLivePerson } from "../liveperson/sync.js";
@@ -135,20 +135,26 @@ export async function runSync(baseConfig: SyncConfig, options: SyncRunOptions): 
   // A replay fetches nothing, so it needs no simulator even in demo mode.
   const simulatorOptions: SimulatorOptions = { now, upscopeListCap: DEMO_UPSCOPE_LIST_CAP, ...demoSimulatorOptions(baseConfig), ...options.demo };
   const simulator = baseConfig.demo && !args.replay ? await startSimulator(simulatorOptions) : undefined;
-  // Demo Upscope history: the simulator's sessions older than the lag, as weekly export files.
   let upscopeSessionFiles: string | undefined;
-  if (simulator && (args.sources.length === 0 || args.sources.includes("upscope"))) {
-    upscopeSessionFiles = demoSessionFilesDir(baseConfig.lakeDir);
-    const startedBefore = new Date(now.getTime() - DEMO_SESSION_FILES_LAG_DAYS * 24 * 3600 * 1000);
-    await exportUpscopeSessionFiles(simulatorOptions, upscopeSessionFiles, { startedBefore });
-  }
-  // Demo embedded events: what the recorder would have collected for the simulator's sessions.
-  if (simulator && (args.sources.length === 0 || args.sources.includes("embedded"))) {
-    await exportEmbeddedEventFiles(simulatorOptions, demoEmbeddedEventsDir(baseConfig.lakeDir));
+  let lake: Lake;
+  try {
+    // Demo Upscope history: the simulator's sessions older than the lag, as weekly export files.
+    if (simulator && (args.sources.length === 0 || args.sources.includes("upscope"))) {
+      upscopeSessionFiles = demoSessionFilesDir(baseConfig.lakeDir);
+      const startedBefore = new Date(now.getTime() - DEMO_SESSION_FILES_LAG_DAYS * 24 * 3600 * 1000);
+      await exportUpscopeSessionFiles(simulatorOptions, upscopeSessionFiles, { startedBefore });
+    }
+    // Demo embedded events: what the recorder would have collected for the simulator's sessions.
+    if (simulator && (args.sources.length === 0 || args.sources.includes("embedded"))) {
+      await exportEmbeddedEventFiles(simulatorOptions, demoEmbeddedEventsDir(baseConfig.lakeDir));
+    }
+    lake = await openLake(baseConfig.lakeDir);
+  } catch (error) {
+    await simulator?.stop();
+    throw error;
   }
   const config = baseConfig.demo ? demoConfig(baseConfig, simulator?.url ?? "http://127.0.0.1:9", upscopeSessionFiles) : baseConfig;
   if (simulator) progress.note(`demo mode: no source configured, using the embedded simulator at ${simulator.url}`);
-  const lake = await openLake(config.lakeDir);
   const results: SyncRunResult["results"] = {};
   let failed = false;
   let records = 0;
