@@ -3,7 +3,9 @@
  * plus the file-level APIs bound to the root.
  */
 import { mkdir } from "node:fs/promises";
-import { createOfflineDuckDB, type OfflineDuckDB } from "./duckdb.js";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { createOfflineDuckDB, quoteLiteral, type OfflineDuckDB } from "./duckdb.js";
 import { assertLakeRoot } from "./layout.js";
 import { quarantineRecords, type QuarantineRecord } from "./quarantine.js";
 import { iterateRawArchive, openRawArchive, type ArchivedResponse, type RawArchiveOptions, type RawArchiveWriter } from "./raw-archive.js";
@@ -27,6 +29,11 @@ export async function openLake(root: string): Promise<Lake> {
   assertLakeRoot(root);
   await mkdir(root, { recursive: true });
   const db: OfflineDuckDB = await createOfflineDuckDB();
+  // A month rewrite merges a whole month of raw records: cap DuckDB's memory (its
+  // default is 80% of the machine) and let it spill to the system's temp folder, so
+  // the sync's footprint does not grow with the size of a month.
+  await db.connection.run(`SET memory_limit = '512MB'`);
+  await db.connection.run(`SET temp_directory = ${quoteLiteral(join(tmpdir(), `si-lake-spill-${process.pid}`))}`);
   // Upserts share one connection and its temp tables, so they run one at a time.
   let queue: Promise<unknown> = Promise.resolve();
   const serialized = <T>(task: () => Promise<T>): Promise<T> => {

@@ -60,8 +60,16 @@ export function dedupedTableSql(root: string, spec: TableSpec, hasFiles: boolean
     return `SELECT ${typed} WHERE false`;
   }
   const keys = spec.primaryKey.map(quoteIdentifier).join(", ");
+  const live = liveRowsRelation(spec, liveFilesGlob(root, spec.source, spec.name));
   // The glob is expanded at query time, so the view follows later writes of the same table.
-  return `SELECT ${columns} FROM ${liveRowsRelation(spec, liveFilesGlob(root, spec.source, spec.name))} QUALIFY row_number() OVER (PARTITION BY ${keys} ORDER BY ${newestFirstOrder()}) = 1`;
+  // The winners are picked from the keys alone, then the rows are read again by file and
+  // row number: a window over whole rows would hold every raw record in memory at once.
+  return `SELECT ${columns} FROM ${live} live SEMI JOIN (
+      SELECT filename, file_row_number FROM (
+        SELECT filename, file_row_number, row_number() OVER (PARTITION BY ${keys} ORDER BY ${newestFirstOrder()}) AS version
+        FROM ${live} keyed
+      ) WHERE version = 1
+    ) winners USING (filename, file_row_number)`;
 }
 
 export interface LakeReaderOptions {

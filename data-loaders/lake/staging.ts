@@ -124,8 +124,10 @@ export async function stageRows(
       await connection.run(`CREATE OR REPLACE TEMP TABLE ${quoteIdentifier(tableName)} AS SELECT CAST(NULL AS BIGINT) AS ${quoteIdentifier(ROW_ORDINAL_COLUMN)}, ${empty} WHERE false`);
       return 0;
     }
+    // One staged row (a raw record included) may be up to 64 MB; DuckDB reserves twice
+    // that for its read buffer, which must fit under the lake writer's memory limit.
     await connection.run(
-      `CREATE OR REPLACE TEMP TABLE ${quoteIdentifier(tableName)} AS SELECT ${selectList} FROM read_json(${quoteLiteral(file)}, format = 'newline_delimited', records = true, maximum_object_size = 268435456, columns = {${columnTypes}})`,
+      `CREATE OR REPLACE TEMP TABLE ${quoteIdentifier(tableName)} AS SELECT ${selectList} FROM read_json(${quoteLiteral(file)}, format = 'newline_delimited', records = true, maximum_object_size = 67108864, columns = {${columnTypes}})`,
     );
     return lines.length;
   } finally {

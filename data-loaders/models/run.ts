@@ -163,6 +163,9 @@ export async function buildModels(lakeRoot: string, options: BuildModelsOptions)
   const built: BuiltMart[] = [];
   try {
     await run(`SET temp_directory = ${quoteLiteral(join(buildDir, "spill"))}`);
+    // Models are tables, not ordered results: letting DuckDB drop insertion order lets
+    // CREATE TABLE AS stream and spill instead of holding whole intermediates in memory.
+    await run("SET preserve_insertion_order = false");
     const present = new Set(db.tables.map((table) => `${table.source}.${table.table}`));
     for (const table of SOURCE_TABLES) {
       if (present.has(`${table.source}.${table.name}`)) continue;

@@ -16,7 +16,7 @@ WITH source AS (
 ),
 messages AS (
   SELECT chat_id, time_zone, message_sent_times, unnest(messages) AS m, generate_subscripts(messages, 1) - 1 AS message_index
-  FROM source WHERE messages IS NOT NULL
+  FROM source
 )
 SELECT
   chat_id,

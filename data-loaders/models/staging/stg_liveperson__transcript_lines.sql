@@ -23,9 +23,10 @@ WITH source AS (
   FROM liveperson.engagements
 ),
 lines AS (
+  -- No "WHERE lines IS NOT NULL": unnest of NULL yields no row already, and such a filter
+  -- on the parsed struct made DuckDB hold every parsed record in memory (out of memory at scale).
   SELECT engagement_id, unnest(r.transcript.lines) AS line, generate_subscripts(r.transcript.lines, 1) - 1 AS line_index, r.lineScores AS scores
   FROM source
-  WHERE r.transcript.lines IS NOT NULL
 )
 SELECT
   engagement_id,

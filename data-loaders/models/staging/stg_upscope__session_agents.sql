@@ -13,7 +13,7 @@ WITH source AS (
 ),
 agents AS (
   SELECT session_id, unnest(agents) AS a, generate_subscripts(agents, 1) - 1 AS agent_position
-  FROM source WHERE agents IS NOT NULL
+  FROM source
 )
 SELECT
   session_id,
