@@ -1,0 +1,133 @@
+/**
+ * Sync throughput against its bound. The simulator adds latency L to every response;
+ * LivePerson search returns at most 100 records per request, so with C requests in
+ * flight no client can exceed C × 100 / L records per second. Measured over the same
+ * history, each in its own process:
+ *
+ * - our sync: `npm run sync -- --source liveperson --skip-models` (fetch, validation,
+ *   raw archive, lake commits), timed by its own run manifest;
+ * - our fetch path alone (bench/drivers/liveperson-fetch.ts): the same client and
+ *   windows without archive or lake, to show where the time goes;
+ * - the naive baseline (bench/naive-client.ts): one request at a time, no keep-alive.
+ *
+ * The bound counts requests that each return 100 records. LivePerson marks about 4% of
+ * records `isPartial`, and each must be fetched again by its engagementId (one record
+ * per request), so the sync needs several times more requests than pages; the report
+ * also gives the rate of requests against C / L, which is what concurrency controls.
+ */
+import { rm } from "node:fs/promises";
+import { join } from "node:path";
+import { readRunManifests } from "../data-loaders/contracts.js";
+import { ratio, requestBoundPerSecond, searchBoundRecordsPerSecond } from "./lib/bound.js";
+import { workPath, type BenchContext } from "./lib/context.js";
+import { nodeTs, runMeasured } from "./lib/measure.js";
+import { PROJECT_ROOT } from "./lib/paths.js";
+import { startSimulatorProcess, syncEnvironment } from "./lib/simulator.js";
+import { parseJsonLine, RateFigures } from "./lib/results.js";
+
+const DAY_MS = 24 * 3600 * 1000;
+
+export interface ClientRun {
+  records: number;
+  requests: number;
+  seconds: number;
+  recordsPerSecond: number;
+  requestsPerSecond: number;
+  peakRssBytes: number;
+}
+
+export interface ThroughputRun {
+  concurrency: number;
+  boundRecordsPerSecond: number;
+  boundRequestsPerSecond: number;
+  sync: ClientRun;
+  fetchOnly: ClientRun;
+  /** Our sync's records per second / the bound. */
+  achievedOverBound: number | null;
+  /** Our sync's requests per second / (C / L). */
+  requestRateOverBound: number | null;
+  fetchOnlyOverBound: number | null;
+  /** Our sync's records per second / the naive client's. */
+  syncOverNaive: number | null;
+  fetchOnlyOverNaive: number | null;
+}
+
+export interface ThroughputResult {
+  latencyMs: number;
+  scale: number;
+  days: number;
+  naive: ClientRun;
+  runs: ThroughputRun[];
+  /** The lake the first sync wrote (its raw archive feeds the ingest measurement). */
+  lakeDir: string;
+  simulatorPeakRssBytes: number;
+}
+
+function clientRun(figures: { records: number; requests: number; seconds: number }, peakRssBytes: number): ClientRun {
+  return {
+    ...figures,
+    recordsPerSecond: figures.records / figures.seconds,
+    requestsPerSecond: figures.requests / figures.seconds,
+    peakRssBytes,
+  };
+}
+
+export async function measureThroughput(ctx: BenchContext): Promise<ThroughputResult> {
+  const { latencyMs, concurrency, scale, days } = ctx.profile.throughput;
+  const nowMs = Date.parse(ctx.profile.now);
+  const from = nowMs - days * DAY_MS;
+  const simulator = await startSimulatorProcess({ seed: ctx.profile.seed, days, scale, now: ctx.profile.now, latencyMs });
+  ctx.log(`throughput: simulator at ${simulator.url}, L = ${latencyMs} ms, scale ${scale}, ${days} days`);
+  const runs: ThroughputRun[] = [];
+  let naive: ClientRun;
+  let firstLake = "";
+  let simulatorPeak = 0;
+  try {
+    const [node, naiveArgs] = nodeTs(join(PROJECT_ROOT, "bench", "naive-client.ts"), ["--url", simulator.url, "--from", String(from), "--to", String(nowMs)]);
+    const naiveRun = await runMeasured(node, naiveArgs, { cwd: PROJECT_ROOT });
+    if (naiveRun.exitCode !== 0) throw new Error(`naive client failed: ${naiveRun.stderrLines.map((l) => l.line).join("\n").slice(-2000)}`);
+    naive = clientRun(parseJsonLine(naiveRun.stdout, RateFigures), naiveRun.peakRssBytes);
+    ctx.log(`throughput: naive client ${naive.records} records in ${naive.seconds.toFixed(1)} s (${Math.round(naive.recordsPerSecond)}/s)`);
+
+    for (const c of concurrency) {
+      const bound = searchBoundRecordsPerSecond(c, latencyMs);
+      const requestBound = requestBoundPerSecond(c, latencyMs);
+      const [, fetchArgs] = nodeTs(join(PROJECT_ROOT, "bench", "drivers", "liveperson-fetch.ts"), [
+        "--url", simulator.url, "--from", String(from), "--to", String(nowMs), "--concurrency", String(c),
+      ]);
+      const fetchRun = await runMeasured(node, fetchArgs, { cwd: PROJECT_ROOT });
+      if (fetchRun.exitCode !== 0) throw new Error(`fetch driver failed: ${fetchRun.stderrLines.map((l) => l.line).join("\n").slice(-2000)}`);
+      const fetchOnly = clientRun(parseJsonLine(fetchRun.stdout, RateFigures), fetchRun.peakRssBytes);
+      ctx.log(`throughput: C = ${c}: fetch path ${fetchOnly.records} records, ${fetchOnly.requests} requests in ${fetchOnly.seconds.toFixed(1)} s (${Math.round(fetchOnly.recordsPerSecond)}/s)`);
+
+      const lakeDir = workPath(ctx, `throughput-lake-c${c}`);
+      await rm(lakeDir, { recursive: true, force: true });
+      firstLake ||= lakeDir;
+      const env = syncEnvironment({ simulatorUrl: simulator.url, lakeDir, historyDays: days, sources: ["liveperson"], livePersonConcurrency: c });
+      const [, syncArgs] = nodeTs(join(PROJECT_ROOT, "data-loaders", "sync", "cli.ts"), ["--source", "liveperson", "--skip-models", "--quiet", "--now", ctx.profile.now]);
+      const syncRun = await runMeasured(node, syncArgs, { cwd: PROJECT_ROOT, env });
+      if (syncRun.exitCode !== 0) throw new Error(`sync failed (${syncRun.exitCode}): ${syncRun.stderrLines.map((l) => l.line).join("\n").slice(-2000)}`);
+      const manifest = (await readRunManifests(lakeDir, "liveperson")).at(-1);
+      if (!manifest) throw new Error(`the sync wrote no run manifest under ${lakeDir}`);
+      const sync = clientRun({ records: manifest.recordsFetched, requests: manifest.pages, seconds: manifest.durationSeconds }, syncRun.peakRssBytes);
+      ctx.log(`throughput: C = ${c}: sync ${sync.records} records, ${sync.requests} requests in ${sync.seconds.toFixed(1)} s (${Math.round(sync.recordsPerSecond)}/s), bound ${Math.round(bound)}/s`);
+      runs.push({
+        concurrency: c,
+        boundRecordsPerSecond: bound,
+        boundRequestsPerSecond: requestBound,
+        sync,
+        fetchOnly,
+        achievedOverBound: ratio(sync.recordsPerSecond, bound),
+        requestRateOverBound: ratio(sync.requestsPerSecond, requestBound),
+        fetchOnlyOverBound: ratio(fetchOnly.recordsPerSecond, bound),
+        syncOverNaive: ratio(sync.recordsPerSecond, naive.recordsPerSecond),
+        fetchOnlyOverNaive: ratio(fetchOnly.recordsPerSecond, naive.recordsPerSecond),
+      });
+      // Only the first lake is kept (for the ingest measurement).
+      if (lakeDir !== firstLake) await rm(lakeDir, { recursive: true, force: true });
+    }
+  } finally {
+    simulatorPeak = await simulator.stop();
+  }
+  return { latencyMs, scale, days, naive, runs, lakeDir: firstLake, simulatorPeakRssBytes: simulatorPeak };
+}
