@@ -5,6 +5,7 @@
 import { parseArgs } from "node:util";
 import { DEMO_CREDENTIALS, exportGroundTruth, startSimulator } from "./index.js";
 import type { FaultRates, SimulatorOptions } from "./index.js";
+import { everyFaultAt } from "./faults.js";
 
 const HELP = `Vendor API simulator (Upscope, LivePerson Engagement History, Agendize chat history)
 
@@ -81,9 +82,8 @@ async function main(): Promise<void> {
     process.stdout.write(HELP);
     return;
   }
-  const faults: Partial<FaultRates> = {};
   const all = number(values, "fault-rate");
-  if (all !== undefined) for (const key of Object.values(FAULT_FLAGS)) faults[key] = all;
+  const faults: Partial<FaultRates> = all === undefined ? {} : everyFaultAt(all);
   for (const [flag, key] of Object.entries(FAULT_FLAGS)) {
     const rate = number(values, flag);
     if (rate !== undefined) faults[key] = rate;

@@ -41,6 +41,11 @@ export const NO_FAULTS: FaultRates = {
   invalidRecord: 0,
 };
 
+/** Every fault switched on at the same rate (the CLI's --fault-rate, the demo's SI_DEMO_FAULT_RATE). */
+export function everyFaultAt(rate: number): FaultRates {
+  return Object.fromEntries(Object.keys(NO_FAULTS).map((fault) => [fault, rate])) as unknown as FaultRates;
+}
+
 export type StatusFault = "rate_limit" | "rate_limit_no_retry_after" | "server_error";
 export type BodyFault = "connection_reset" | "truncated_body" | "slow_body";
 

@@ -11,6 +11,7 @@ export { DEMO_CREDENTIALS } from "./credentials.js";
 export type { DemoCredentials } from "./credentials.js";
 export type { SimulatorOptions } from "./simulation.js";
 export type { FaultRates } from "./faults.js";
+export { everyFaultAt } from "./faults.js";
 export { DEMO_EMBEDDED_DAYS, exportEmbeddedEventFiles, exportGroundTruth, exportUpscopeSessionFiles } from "./export.js";
 export type { EmbeddedEventFilesResult, ExportManifest, SessionFilesResult } from "./export.js";
 export { signOAuth1 } from "./oauth1.js";

@@ -6,7 +6,7 @@
  */
 import { randomUUID } from "node:crypto";
 import { join } from "node:path";
-import { DEMO_CREDENTIALS, exportEmbeddedEventFiles, exportUpscopeSessionFiles, startSimulator, type FaultRates, type SimulatorOptions } from "../../simulator/index.js";
+import { DEMO_CREDENTIALS, everyFaultAt, exportEmbeddedEventFiles, exportUpscopeSessionFiles, startSimulator, type SimulatorOptions } from "../../simulator/index.js";
 import { SOURCES, type SourceName, type SyncConfig } from "../config.js";
 import { openLake, type Lake } from "../lake/index.js";
 import { replayAgendize, syncAgendize } from "../agendize/sync.js";
@@ -108,24 +108,11 @@ export function demoConfig(config: SyncConfig, simulatorUrl: string, upscopeSess
   };
 }
 
-const ALL_FAULTS: readonly (keyof FaultRates)[] = [
-  "latency",
-  "rateLimit",
-  "rateLimitWithoutRetryAfter",
-  "serverError",
-  "connectionReset",
-  "truncatedBody",
-  "slowBody",
-  "partialResult",
-  "invalidRecord",
-];
 
 /** The simulator settings from SI_DEMO_* (SI_DEMO_FAULT_RATE switches every fault on at that rate). */
 export function demoSimulatorOptions(config: SyncConfig): SimulatorOptions {
   const { seed, days, scale, faultRate, servedShare } = config.demoSimulator;
-  const faults: Partial<FaultRates> = {};
-  if (faultRate > 0) for (const fault of ALL_FAULTS) faults[fault] = faultRate;
-  return { seed, days, scale, faults, servedShare };
+  return { seed, days, scale, faults: faultRate > 0 ? everyFaultAt(faultRate) : {}, servedShare };
 }
 
 export async function runSync(baseConfig: SyncConfig, options: SyncRunOptions): Promise<SyncRunResult> {
