@@ -22,6 +22,8 @@ Options:
   --now ISO                    fixed clock, e.g. 2026-11-20T12:00:00Z (default: real clock)
   --latency MS                 latency added to every response (default 0)
   --upscope-list-cap N         max visitors returned by Upscope /list (default 100)
+  --liveperson-partial-share X share of LivePerson records served isPartial, each
+                               to be fetched again by id (default 0.04)
   --export DIR                 write the ground truth as NDJSON into DIR and exit
   --help                       show this help
 
@@ -53,7 +55,7 @@ const FAULT_FLAGS: Record<string, keyof FaultRates> = {
   "fault-invalid-records": "invalidRecord",
 };
 
-const STRING_FLAGS = ["port", "host", "seed", "days", "scale", "now", "latency", "upscope-list-cap", "export", "fault-rate", "fault-attempts", "fault-latency-ms", "slow-body-ms", ...Object.keys(FAULT_FLAGS)];
+const STRING_FLAGS = ["port", "host", "seed", "days", "scale", "now", "latency", "upscope-list-cap", "liveperson-partial-share", "export", "fault-rate", "fault-attempts", "fault-latency-ms", "slow-body-ms", ...Object.keys(FAULT_FLAGS)];
 
 function fail(message: string): never {
   process.stderr.write(`${message}\n\n${HELP}`);
@@ -95,6 +97,7 @@ async function main(): Promise<void> {
     scale: number(values, "scale") ?? 1,
     latencyMs: number(values, "latency") ?? 0,
     upscopeListCap: number(values, "upscope-list-cap") ?? 100,
+    ...(number(values, "liveperson-partial-share") === undefined ? {} : { livePersonPartialShare: number(values, "liveperson-partial-share") }),
     faults,
     ...(typeof values["host"] === "string" ? { host: values["host"] } : {}),
     ...(typeof values["now"] === "string" ? { now: values["now"] } : {}),

@@ -36,6 +36,8 @@ export interface SimulatorOptions {
   dayCacheSize?: number;
   /** Share of records list and search responses serve (default 1); less simulates a vendor losing data. */
   servedShare?: number;
+  /** Share of LivePerson records marked `isPartial` (default 0.04), each to be fetched again by id. */
+  livePersonPartialShare?: number;
 }
 
 export interface ResolvedOptions {
@@ -53,6 +55,7 @@ export interface ResolvedOptions {
   slowBodyMs: number;
   dayCacheSize: number;
   servedShare: number;
+  livePersonPartialShare: number;
 }
 
 function nonNegative(name: string, value: number): number {
@@ -87,6 +90,7 @@ export function resolveOptions(options: SimulatorOptions): ResolvedOptions {
     slowBodyMs: nonNegative("slowBodyMs", options.slowBodyMs ?? 400),
     dayCacheSize: Math.max(1, Math.trunc(options.dayCacheSize ?? 48)),
     servedShare: Math.min(1, nonNegative("servedShare", options.servedShare ?? 1)),
+    livePersonPartialShare: Math.min(1, nonNegative("livePersonPartialShare", options.livePersonPartialShare ?? 0.04)),
   };
 }
 
@@ -111,6 +115,7 @@ export function createSimulation(options: ResolvedOptions): Simulation {
     invalidRecordRate: options.faults.invalidRecord,
     dayCacheSize: options.dayCacheSize,
     servedShare: options.servedShare,
+    livePersonPartialShare: options.livePersonPartialShare,
   });
   return {
     options,

@@ -24,6 +24,8 @@ export interface WorldConfig {
   dayCacheSize: number;
   /** Share of records that list and search responses serve (1: all; less: a vendor losing data). */
   servedShare?: number;
+  /** Share of LivePerson records served with `info.isPartial: true` (default 0.04). */
+  livePersonPartialShare?: number;
 }
 
 export interface Person {

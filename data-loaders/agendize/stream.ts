@@ -211,7 +211,7 @@ export function emptyListRead(): ListRead {
 }
 
 /** Keeps the row already held when the content is the same (as commitRows does), so its first fetch time stays. */
-function mergeRow(into: Map<string, MappedRow>, id: string, row: MappedRow): void {
+export function mergeRow(into: Map<string, MappedRow>, id: string, row: MappedRow): void {
   if (into.get(id)?.content_hash !== row.content_hash) into.set(id, row);
 }
 

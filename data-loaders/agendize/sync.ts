@@ -9,7 +9,7 @@
 import type { AgendizeConfig } from "../config.js";
 import { createHttpClient } from "../http/index.js";
 import { listRawArchiveRuns } from "../lake/index.js";
-import { commitRows } from "../sync/commit.js";
+import { commitRows, type MappedRow } from "../sync/commit.js";
 import { readFrom, saveQuarantine, type SourceRunContext, type SourceRunResult } from "../sync/context.js";
 import { readWindowsWithWatermark } from "../sync/windows.js";
 import { AgendizeClient, agendizePolicy, parseListBody } from "./client.js";
@@ -21,6 +21,7 @@ import {
   emptyListRead,
   gridWindows,
   keptSpanOf,
+  mergeRow,
   readWindow,
   type ListRead,
   type Span,
@@ -67,12 +68,19 @@ class RunTally {
   }
 }
 
-/** Commits what a read holds: chats, summaries, then quarantine. Returns rows written. */
-async function commitRead(ctx: SourceRunContext, read: ListRead): Promise<number> {
-  const chats = await commitRows(ctx.lake, CHATS_TABLE, [...read.chats.values()]);
-  const summaries = await commitRows(ctx.lake, LIST_SUMMARIES_TABLE, [...read.summaries.values()]);
-  await saveQuarantine(ctx, [...read.problems.values()].flat());
-  return chats.written + summaries.written;
+/** Commits what reads hold: chats, summaries, then quarantine. Returns rows written. */
+async function commitReads(ctx: SourceRunContext, reads: readonly ListRead[]): Promise<number> {
+  // Windows are disjoint by start, but merge as a re-read does in case two hold one chat.
+  const chats = new Map<string, MappedRow>();
+  const summaries = new Map<string, MappedRow>();
+  for (const read of reads) {
+    for (const [id, row] of read.chats) mergeRow(chats, id, row);
+    for (const [id, row] of read.summaries) mergeRow(summaries, id, row);
+  }
+  const chatsWritten = await commitRows(ctx.lake, CHATS_TABLE, [...chats.values()]);
+  const summariesWritten = await commitRows(ctx.lake, LIST_SUMMARIES_TABLE, [...summaries.values()]);
+  await saveQuarantine(ctx, reads.flatMap((read) => [...read.problems.values()].flat()));
+  return chatsWritten.written + summariesWritten.written;
 }
 
 export async function syncAgendize(ctx: SourceRunContext): Promise<SourceRunResult> {
@@ -93,23 +101,32 @@ export async function syncAgendize(ctx: SourceRunContext): Promise<SourceRunResu
   const client = new AgendizeClient(config, http);
   const archive = await ctx.lake.openRawArchive(SOURCE, ctx.runId);
   const tally = new RunTally();
-  const readAndCommit = async (window: Span) => {
-    const read = await readWindow(client, window, config.companyTimeZone, ctx.pseudonym, {
+  const read = (window: Span) =>
+    readWindow(client, window, config.companyTimeZone, ctx.pseudonym, {
       onPage: async (page) => {
         ctx.progress.page(SOURCE, page.items.length);
         await archive.append({ fetchedAt: page.fetchedAt.toISOString(), method: "GET", url: page.url, status: page.status, body: page.text });
       },
       onSplit: () => ctx.progress.note(`[${SOURCE}] a list was cut short; reading its window in halves`),
     });
+  const commit = async (reads: readonly ListRead[]) => {
     // Archived before committing, so --replay can rebuild everything that was committed.
     await archive.flush();
-    ctx.progress.written(SOURCE, await commitRead(ctx, read));
-    ctx.progress.quarantine(SOURCE, tally.add(read));
+    ctx.progress.written(SOURCE, await commitReads(ctx, reads));
+    for (const done of reads) ctx.progress.quarantine(SOURCE, tally.add(done));
   };
 
   try {
     // The client bounds requests in flight; the pool keeps that many windows busy.
-    await readWindowsWithWatermark(ctx, { source: SOURCE, watermark: "chats", windows, concurrency: config.concurrency, readAndCommit });
+    await readWindowsWithWatermark(ctx, {
+      source: SOURCE,
+      watermark: "chats",
+      windows,
+      concurrency: config.concurrency,
+      read,
+      rowsOf: (done) => done.chats.size,
+      commit,
+    });
   } finally {
     await archive.close();
     await http.close();
@@ -147,7 +164,7 @@ export async function replayAgendize(ctx: SourceRunContext): Promise<SourceRunRe
   const tally = new RunTally();
   let batch = emptyListRead();
   const flush = async () => {
-    ctx.progress.written(SOURCE, await commitRead(ctx, batch));
+    ctx.progress.written(SOURCE, await commitReads(ctx, [batch]));
     ctx.progress.quarantine(SOURCE, tally.add(batch));
     batch = emptyListRead();
   };

@@ -148,7 +148,9 @@ export async function readWindow(
       const page = await completePage(client, filter, offset, hooks);
       firstCount ??= page.metadata.count;
       lastCount = page.metadata.count;
-      for (const raw of page.records) await accept(raw);
+      // Partial records are fetched again concurrently (the HTTP client bounds requests
+      // in flight); one at a time, each would add a full round trip to the window.
+      await Promise.all(page.records.map((raw) => accept(raw)));
       offset += page.records.length;
       if (page.records.length === 0 || offset >= page.metadata.count) break;
     }

@@ -1,6 +1,6 @@
 /**
  * Syncs LivePerson engagements into the lake. Windows are read with bounded
- * concurrency; each is committed as soon as it is complete, and the watermark only
+ * concurrency and committed in batches (sync/windows.ts), and the watermark only
  * moves over a contiguous prefix of committed windows, so a crash or kill at any
  * point loses nothing (those windows are read again) and duplicates nothing
  * (records merge by engagementId).
@@ -10,7 +10,7 @@ import { commitRows } from "../sync/commit.js";
 import { readFrom, saveQuarantine, type SourceRunContext, type SourceRunResult } from "../sync/context.js";
 import { readWindowsWithWatermark } from "../sync/windows.js";
 import { LivePersonClient } from "./client.js";
-import { ENGAGEMENTS_TABLE, planWindows, readWindow, type Window } from "./stream.js";
+import { ENGAGEMENTS_TABLE, planWindows, readWindow, type Window, type WindowResult } from "./stream.js";
 
 const WINDOW_MS = 24 * 3600 * 1000;
 
@@ -35,27 +35,43 @@ export async function syncLivePerson(ctx: SourceRunContext): Promise<SourceRunRe
   let records = 0;
   let quarantined = 0;
 
-  const readAndCommit = async (window: Window) => {
-    const result = await readWindow(client, window, ctx.pseudonym, {
+  const read = (window: Window) =>
+    readWindow(client, window, ctx.pseudonym, {
       onPage: async (page, requestBody) => {
         ctx.progress.page("liveperson", page.records.length);
         await archive.append({ fetchedAt: new Date().toISOString(), method: "POST", url: page.url, status: 200, requestBody, body: page.text });
       },
       onRetry: () => ctx.progress.retry("liveperson"),
     });
+
+  const commit = async (reads: readonly WindowResult[]) => {
+    // Archived first, so --replay can rebuild everything that was committed.
     await archive.flush();
-    const { written } = await commitRows(ctx.lake, ENGAGEMENTS_TABLE, result.rows);
-    await saveQuarantine(ctx, result.problems);
+    // A record starting exactly on a window boundary is listed by both windows.
+    const rows = new Map(reads.flatMap((result) => result.rows.map((row) => [String(row.engagement_id), row] as const)));
+    const problems = reads.flatMap((result) => result.problems);
+    const { written } = await commitRows(ctx.lake, ENGAGEMENTS_TABLE, [...rows.values()]);
+    await saveQuarantine(ctx, problems);
     ctx.progress.written("liveperson", written);
-    const badRecords = new Set(result.problems.map((p) => p.recordId)).size;
+    const badRecords = new Set(problems.map((p) => p.recordId)).size;
     ctx.progress.quarantine("liveperson", badRecords);
-    records += result.records;
+    records += reads.reduce((sum, result) => sum + result.records, 0);
     quarantined += badRecords;
   };
 
   try {
     // LivePerson's own 429 pause and the client's concurrency bound keep the request rate polite.
-    await readWindowsWithWatermark(ctx, { source: "liveperson", watermark: "engagements", windows, concurrency: config.concurrency, readAndCommit });
+    await readWindowsWithWatermark(ctx, {
+      source: "liveperson",
+      watermark: "engagements",
+      windows,
+      // Twice the request bound: while one window's page is being validated, another
+      // window's request keeps the connection busy (the client still caps requests at C).
+      concurrency: 2 * config.concurrency,
+      read,
+      rowsOf: (result) => result.rows.length,
+      commit,
+    });
   } finally {
     await archive.close();
     await http.close();

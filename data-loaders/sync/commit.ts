@@ -13,6 +13,13 @@ export function contentHash(recordJson: string): string {
   return createHash("sha256").update(recordJson).digest("hex").slice(0, 32);
 }
 
+/**
+ * Rows per commit for sources that batch (window syncs, replay). A commit rewrites the
+ * months it touches, so fewer, larger commits cost less; 10,000 LivePerson records
+ * with transcripts are ~50 MB of JSON held while they wait.
+ */
+export const COMMIT_BATCH_ROWS = 10_000;
+
 export interface CommitResult {
   written: number;
   unchanged: number;

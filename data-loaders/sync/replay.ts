@@ -7,7 +7,7 @@
  */
 import type { SourceName } from "../config.js";
 import type { ArchivedResponse, TableSpec } from "../lake/index.js";
-import { commitRows, type MappedRow } from "./commit.js";
+import { COMMIT_BATCH_ROWS, commitRows, type MappedRow } from "./commit.js";
 import { saveQuarantine, type SourceRunContext, type SourceRunResult } from "./context.js";
 import type { QuarantineEntry } from "./validate.js";
 
@@ -17,8 +17,6 @@ export interface ReplayedResponse {
   problems: QuarantineEntry[];
   records: number;
 }
-
-const BATCH_ROWS = 5000;
 
 export async function replayArchive(
   ctx: SourceRunContext,
@@ -55,7 +53,7 @@ export async function replayArchive(
       ctx.progress.quarantine(source, ids.size);
       for (const id of ids) quarantinedIds.add(id);
     }
-    if (pendingRows >= BATCH_ROWS) await flush();
+    if (pendingRows >= COMMIT_BATCH_ROWS) await flush();
   }
   await flush();
   return { records, quarantined: quarantinedIds.size };

@@ -19,6 +19,8 @@ type RawLine = NonNullable<RawEngagement["transcript"]>["lines"][number];
 type RawSurveyAnswer = NonNullable<NonNullable<RawEngagement["surveys"]>["preChat"]>[number];
 
 const ENGAGEMENTS_PER_DAY = 90;
+/** Share of records LivePerson serves `isPartial` unless asked by engagementId (set by the simulator option). */
+const DEFAULT_PARTIAL_SHARE = 0.04;
 /** Engagement numbers are day * ENGAGEMENT_DAY_FACTOR + index, so an id decodes to its day. */
 export const ENGAGEMENT_DAY_FACTOR = 1_000_000;
 /** Shared by the ~90% of skeletons without co-browse (never mutated), to keep days small. */
@@ -136,7 +138,7 @@ export class LivePersonData {
         coBrowseSeconds,
         hasInteractiveCoBrowse: hasCoBrowse && rng.chance(0.6),
         hasRichContent: interactive && rng.chance(0.05),
-        isPartial: rng.chance(0.04),
+        isPartial: rng.chance(world.config.livePersonPartialShare ?? DEFAULT_PARTIAL_SHARE),
         visibleFromMs: endMs + delayMs,
       };
     });

@@ -5,6 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { CsdsDomainResponse, ErrorResponse, SearchResponse } from "../../data-loaders/liveperson/schemas.js";
 import type { InteractionHistoryRecord, SearchFilterInput } from "../../data-loaders/liveperson/schemas.js";
 import { DEMO_CREDENTIALS, exportGroundTruth, signOAuth1 } from "../../simulator/index.js";
+import { createSimulation, resolveOptions } from "../../simulator/simulation.js";
 import { DAY_MS, NOW_MS, bearer, http, jsonOf, lpSearch, searchUrl, start, window } from "./helpers.js";
 import type { Started } from "./helpers.js";
 
@@ -333,5 +334,26 @@ describe("latency option", () => {
     } finally {
       await slow.stop();
     }
+  });
+});
+
+describe("LivePerson partial records share (the benchmark's search-only bound)", () => {
+  const partialShare = (livePersonPartialShare: number | undefined) => {
+    const simulation = createSimulation(resolveOptions({ seed: 3, days: 60, scale: 2, now: NOW_MS, ...(livePersonPartialShare === undefined ? {} : { livePersonPartialShare }) }));
+    const skeletons = simulation.world.historyDays().flatMap((day) => simulation.liveperson.day(day));
+    return { share: skeletons.filter((skeleton) => skeleton.isPartial).length / skeletons.length, ids: skeletons.map((skeleton) => skeleton.engagementId) };
+  };
+
+  it("defaults to about 4%, can be switched off or raised, and never changes which engagements exist", () => {
+    const byDefault = partialShare(undefined);
+    const none = partialShare(0);
+    const half = partialShare(0.5);
+    expect(byDefault.share).toBeGreaterThan(0.02);
+    expect(byDefault.share).toBeLessThan(0.06);
+    expect(none.share).toBe(0);
+    expect(half.share).toBeGreaterThan(0.45);
+    expect(half.share).toBeLessThan(0.55);
+    expect(none.ids).toEqual(byDefault.ids);
+    expect(half.ids).toEqual(byDefault.ids);
   });
 });
