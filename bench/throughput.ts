@@ -10,10 +10,12 @@
  *   windows without archive or lake, to show where the time goes;
  * - the naive baseline (bench/naive-client.ts): one request at a time, no keep-alive.
  *
- * The bound counts requests that each return 100 records. LivePerson marks about 4% of
- * records `isPartial`, and each must be fetched again by its engagementId (one record
- * per request), so the sync needs several times more requests than pages; the report
- * also gives the rate of requests against C / L, which is what concurrency controls.
+ * The bound counts requests that each return 100 records. LivePerson marks some records
+ * `isPartial` (about 4% in the simulator), and each must be fetched again by its
+ * engagementId, one record per request: with a share p, a page of 100 costs 1 + 100p
+ * requests, so no exact client passes 1 / (1 + 100p) of the bound (20% at 4%). Each run
+ * is therefore made twice: against the simulator's default share, and against a
+ * simulator serving no partial record, the bound's own assumption.
  */
 import { rm } from "node:fs/promises";
 import { join } from "node:path";
@@ -38,10 +40,14 @@ export interface ClientRun {
 
 export interface ThroughputRun {
   concurrency: number;
+  /** Share of records the simulator served `isPartial` in this run. */
+  partialShare: number;
   boundRecordsPerSecond: number;
   boundRequestsPerSecond: number;
   sync: ClientRun;
   fetchOnly: ClientRun;
+  /** The naive client against the same simulator. */
+  naive: ClientRun;
   /** Our sync's records per second / the bound. */
   achievedOverBound: number | null;
   /** Our sync's requests per second / (C / L). */
@@ -56,7 +62,6 @@ export interface ThroughputResult {
   latencyMs: number;
   scale: number;
   days: number;
-  naive: ClientRun;
   runs: ThroughputRun[];
   /** The lake the first sync wrote (its raw archive feeds the ingest measurement). */
   lakeDir: string;
@@ -73,61 +78,67 @@ function clientRun(figures: { records: number; requests: number; seconds: number
 }
 
 export async function measureThroughput(ctx: BenchContext): Promise<ThroughputResult> {
-  const { latencyMs, concurrency, scale, days } = ctx.profile.throughput;
+  const { latencyMs, concurrency, partialShares, scale, days } = ctx.profile.throughput;
   const nowMs = Date.parse(ctx.profile.now);
   const from = nowMs - days * DAY_MS;
-  const simulator = await startSimulatorProcess({ seed: ctx.profile.seed, days, scale, now: ctx.profile.now, latencyMs });
-  ctx.log(`throughput: simulator at ${simulator.url}, L = ${latencyMs} ms, scale ${scale}, ${days} days`);
   const runs: ThroughputRun[] = [];
-  let naive: ClientRun;
   let firstLake = "";
   let simulatorPeak = 0;
-  try {
-    const [node, naiveArgs] = nodeTs(join(PROJECT_ROOT, "bench", "naive-client.ts"), ["--url", simulator.url, "--from", String(from), "--to", String(nowMs)]);
-    const naiveRun = await runMeasured(node, naiveArgs, { cwd: PROJECT_ROOT });
-    if (naiveRun.exitCode !== 0) throw new Error(`naive client failed: ${naiveRun.stderrLines.map((l) => l.line).join("\n").slice(-2000)}`);
-    naive = clientRun(parseJsonLine(naiveRun.stdout, RateFigures), naiveRun.peakRssBytes);
-    ctx.log(`throughput: naive client ${naive.records} records in ${naive.seconds.toFixed(1)} s (${Math.round(naive.recordsPerSecond)}/s)`);
+  const [node] = nodeTs(join(PROJECT_ROOT, "bench", "naive-client.ts"));
+  const measuredChild = async (what: string, script: string, args: string[], env?: NodeJS.ProcessEnv) => {
+    const [, childArgs] = nodeTs(script, args);
+    const run = await runMeasured(node, childArgs, { cwd: PROJECT_ROOT, ...(env ? { env } : {}) });
+    if (run.exitCode !== 0) throw new Error(`${what} failed (${run.exitCode}): ${run.stderrLines.map((l) => l.line).join("\n").slice(-2000)}`);
+    return run;
+  };
 
-    for (const c of concurrency) {
-      const bound = searchBoundRecordsPerSecond(c, latencyMs);
-      const requestBound = requestBoundPerSecond(c, latencyMs);
-      const [, fetchArgs] = nodeTs(join(PROJECT_ROOT, "bench", "drivers", "liveperson-fetch.ts"), [
-        "--url", simulator.url, "--from", String(from), "--to", String(nowMs), "--concurrency", String(c),
-      ]);
-      const fetchRun = await runMeasured(node, fetchArgs, { cwd: PROJECT_ROOT });
-      if (fetchRun.exitCode !== 0) throw new Error(`fetch driver failed: ${fetchRun.stderrLines.map((l) => l.line).join("\n").slice(-2000)}`);
-      const fetchOnly = clientRun(parseJsonLine(fetchRun.stdout, RateFigures), fetchRun.peakRssBytes);
-      ctx.log(`throughput: C = ${c}: fetch path ${fetchOnly.records} records, ${fetchOnly.requests} requests in ${fetchOnly.seconds.toFixed(1)} s (${Math.round(fetchOnly.recordsPerSecond)}/s)`);
+  for (const partialShare of partialShares) {
+    const simulator = await startSimulatorProcess({ seed: ctx.profile.seed, days, scale, now: ctx.profile.now, latencyMs, livePersonPartialShare: partialShare });
+    const share = `${(partialShare * 100).toFixed(0)}% partial`;
+    ctx.log(`throughput: simulator at ${simulator.url}, L = ${latencyMs} ms, scale ${scale}, ${days} days, ${share} records`);
+    try {
+      const naiveRun = await measuredChild("naive client", join(PROJECT_ROOT, "bench", "naive-client.ts"), ["--url", simulator.url, "--from", String(from), "--to", String(nowMs)]);
+      const naive = clientRun(parseJsonLine(naiveRun.stdout, RateFigures), naiveRun.peakRssBytes);
+      ctx.log(`throughput (${share}): naive client ${naive.records} records in ${naive.seconds.toFixed(1)} s (${Math.round(naive.recordsPerSecond)}/s)`);
 
-      const lakeDir = workPath(ctx, `throughput-lake-c${c}`);
-      await rm(lakeDir, { recursive: true, force: true });
-      firstLake ||= lakeDir;
-      const env = syncEnvironment({ simulatorUrl: simulator.url, lakeDir, historyDays: days, sources: ["liveperson"], livePersonConcurrency: c });
-      const [, syncArgs] = nodeTs(join(PROJECT_ROOT, "data-loaders", "sync", "cli.ts"), ["--source", "liveperson", "--skip-models", "--quiet", "--now", ctx.profile.now]);
-      const syncRun = await runMeasured(node, syncArgs, { cwd: PROJECT_ROOT, env });
-      if (syncRun.exitCode !== 0) throw new Error(`sync failed (${syncRun.exitCode}): ${syncRun.stderrLines.map((l) => l.line).join("\n").slice(-2000)}`);
-      const manifest = (await readRunManifests(lakeDir, "liveperson")).at(-1);
-      if (!manifest) throw new Error(`the sync wrote no run manifest under ${lakeDir}`);
-      const sync = clientRun({ records: manifest.recordsFetched, requests: manifest.pages, seconds: manifest.durationSeconds }, syncRun.peakRssBytes);
-      ctx.log(`throughput: C = ${c}: sync ${sync.records} records, ${sync.requests} requests in ${sync.seconds.toFixed(1)} s (${Math.round(sync.recordsPerSecond)}/s), bound ${Math.round(bound)}/s`);
-      runs.push({
-        concurrency: c,
-        boundRecordsPerSecond: bound,
-        boundRequestsPerSecond: requestBound,
-        sync,
-        fetchOnly,
-        achievedOverBound: ratio(sync.recordsPerSecond, bound),
-        requestRateOverBound: ratio(sync.requestsPerSecond, requestBound),
-        fetchOnlyOverBound: ratio(fetchOnly.recordsPerSecond, bound),
-        syncOverNaive: ratio(sync.recordsPerSecond, naive.recordsPerSecond),
-        fetchOnlyOverNaive: ratio(fetchOnly.recordsPerSecond, naive.recordsPerSecond),
-      });
-      // Only the first lake is kept (for the ingest measurement).
-      if (lakeDir !== firstLake) await rm(lakeDir, { recursive: true, force: true });
+      for (const c of concurrency) {
+        const bound = searchBoundRecordsPerSecond(c, latencyMs);
+        const requestBound = requestBoundPerSecond(c, latencyMs);
+        const fetchRun = await measuredChild("fetch driver", join(PROJECT_ROOT, "bench", "drivers", "liveperson-fetch.ts"), [
+          "--url", simulator.url, "--from", String(from), "--to", String(nowMs), "--concurrency", String(c),
+        ]);
+        const fetchOnly = clientRun(parseJsonLine(fetchRun.stdout, RateFigures), fetchRun.peakRssBytes);
+        ctx.log(`throughput (${share}): C = ${c}: fetch path ${fetchOnly.records} records, ${fetchOnly.requests} requests in ${fetchOnly.seconds.toFixed(1)} s (${Math.round(fetchOnly.recordsPerSecond)}/s)`);
+
+        const lakeDir = workPath(ctx, `throughput-lake-c${c}-p${partialShare}`);
+        await rm(lakeDir, { recursive: true, force: true });
+        firstLake ||= lakeDir;
+        const env = syncEnvironment({ simulatorUrl: simulator.url, lakeDir, historyDays: days, sources: ["liveperson"], livePersonConcurrency: c });
+        const syncRun = await measuredChild("sync", join(PROJECT_ROOT, "data-loaders", "sync", "cli.ts"), ["--source", "liveperson", "--skip-models", "--quiet", "--now", ctx.profile.now], env);
+        const manifest = (await readRunManifests(lakeDir, "liveperson")).at(-1);
+        if (!manifest) throw new Error(`the sync wrote no run manifest under ${lakeDir}`);
+        const sync = clientRun({ records: manifest.recordsFetched, requests: manifest.pages, seconds: manifest.durationSeconds }, syncRun.peakRssBytes);
+        ctx.log(`throughput (${share}): C = ${c}: sync ${sync.records} records, ${sync.requests} requests in ${sync.seconds.toFixed(1)} s (${Math.round(sync.recordsPerSecond)}/s), bound ${Math.round(bound)}/s`);
+        runs.push({
+          concurrency: c,
+          partialShare,
+          boundRecordsPerSecond: bound,
+          boundRequestsPerSecond: requestBound,
+          sync,
+          fetchOnly,
+          naive,
+          achievedOverBound: ratio(sync.recordsPerSecond, bound),
+          requestRateOverBound: ratio(sync.requestsPerSecond, requestBound),
+          fetchOnlyOverBound: ratio(fetchOnly.recordsPerSecond, bound),
+          syncOverNaive: ratio(sync.recordsPerSecond, naive.recordsPerSecond),
+          fetchOnlyOverNaive: ratio(fetchOnly.recordsPerSecond, naive.recordsPerSecond),
+        });
+        // Only the first lake is kept (for the ingest measurement).
+        if (lakeDir !== firstLake) await rm(lakeDir, { recursive: true, force: true });
+      }
+    } finally {
+      simulatorPeak = Math.max(simulatorPeak, await simulator.stop());
     }
-  } finally {
-    simulatorPeak = await simulator.stop();
   }
-  return { latencyMs, scale, days, naive, runs, lakeDir: firstLake, simulatorPeakRssBytes: simulatorPeak };
+  return { latencyMs, scale, days, runs, lakeDir: firstLake, simulatorPeakRssBytes: simulatorPeak };
 }

@@ -13,6 +13,7 @@ import { parseArgs } from "node:util";
 import { createHttpClient, livePersonPolicy } from "../../data-loaders/http/index.js";
 import { LivePersonClient } from "../../data-loaders/liveperson/client.js";
 import { planWindows, readWindow } from "../../data-loaders/liveperson/stream.js";
+import { WINDOW_MS, WINDOWS_PER_REQUEST_SLOT } from "../../data-loaders/liveperson/sync.js";
 import { createPseudonymizer } from "../../data-loaders/privacy.js";
 import { DEMO_CREDENTIALS } from "../../simulator/index.js";
 
@@ -34,8 +35,8 @@ const client = new LivePersonClient(
   http,
 );
 const pseudonym = createPseudonymizer("support-insights-benchmark-pseudonym-key");
-// The sync's windows (a day each, data-loaders/liveperson/sync.ts).
-const windows = planWindows(Number(values.from), Number(values.to), 24 * 3600 * 1000);
+// The sync's windows and window pool (data-loaders/liveperson/sync.ts).
+const windows = planWindows(Number(values.from), Number(values.to), WINDOW_MS);
 const started = performance.now();
 let records = 0;
 let requests = 0;
@@ -48,7 +49,7 @@ const worker = async () => {
     records += result.records;
   }
 };
-await Promise.all(Array.from({ length: concurrency }, worker));
+await Promise.all(Array.from({ length: WINDOWS_PER_REQUEST_SLOT * concurrency }, worker));
 const seconds = (performance.now() - started) / 1000;
 await http.close();
 process.stdout.write(`${JSON.stringify({ records, requests, seconds })}\n`);

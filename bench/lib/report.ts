@@ -5,6 +5,7 @@
 import { formatBytes, formatRatio, formatSeconds, formatTargetValue, type TargetResult } from "./bound.js";
 import { ENTERPRISE_AGENDIZE_CHATS, ENTERPRISE_COBROWSE_SESSIONS, ENTERPRISE_ENGAGEMENTS } from "./context.js";
 import type { BenchResults } from "./results.js";
+import type { ThroughputRun } from "../throughput.js";
 
 /** A GitHub Markdown table; cells are escaped so a `|` in a label cannot break it. */
 export function markdownTable(header: readonly string[], rows: ReadonlyArray<readonly string[]>, align?: ReadonlyArray<"left" | "right">): string {
@@ -50,10 +51,16 @@ export function renderMarkdown(results: BenchResults): string {
 
   if (throughput) {
     out.push("", `#### Sync throughput (LivePerson, scale ${throughput.scale}, ${throughput.days} days, L = ${throughput.latencyMs} ms)`, "");
-    const rows: string[][] = [["naive client", "1", count(throughput.naive.records), count(throughput.naive.requests), formatSeconds(throughput.naive.seconds), rate(throughput.naive.recordsPerSecond), "–", "1.00x", formatBytes(throughput.naive.peakRssBytes)]];
+    const rows: string[][] = [];
+    let naiveShown: ThroughputRun["naive"] | undefined;
     for (const run of throughput.runs) {
-      rows.push(["our fetch path (no lake)", String(run.concurrency), count(run.fetchOnly.records), count(run.fetchOnly.requests), formatSeconds(run.fetchOnly.seconds), rate(run.fetchOnly.recordsPerSecond), formatRatio(run.fetchOnlyOverBound, "share"), formatRatio(run.fetchOnlyOverNaive), formatBytes(run.fetchOnly.peakRssBytes)]);
-      rows.push([`our sync (bound ${rate(run.boundRecordsPerSecond)})`, String(run.concurrency), count(run.sync.records), count(run.sync.requests), formatSeconds(run.sync.seconds), rate(run.sync.recordsPerSecond), formatRatio(run.achievedOverBound, "share"), formatRatio(run.syncOverNaive), formatBytes(run.sync.peakRssBytes)]);
+      const partial = `${Math.round(run.partialShare * 100)}% partial`;
+      if (run.naive !== naiveShown) {
+        naiveShown = run.naive;
+        rows.push([`naive client, ${partial}`, "1", count(run.naive.records), count(run.naive.requests), formatSeconds(run.naive.seconds), rate(run.naive.recordsPerSecond), "–", "1.00x", formatBytes(run.naive.peakRssBytes)]);
+      }
+      rows.push([`our fetch path (no lake), ${partial}`, String(run.concurrency), count(run.fetchOnly.records), count(run.fetchOnly.requests), formatSeconds(run.fetchOnly.seconds), rate(run.fetchOnly.recordsPerSecond), formatRatio(run.fetchOnlyOverBound, "share"), formatRatio(run.fetchOnlyOverNaive), formatBytes(run.fetchOnly.peakRssBytes)]);
+      rows.push([`our sync, ${partial} (bound ${rate(run.boundRecordsPerSecond)})`, String(run.concurrency), count(run.sync.records), count(run.sync.requests), formatSeconds(run.sync.seconds), rate(run.sync.recordsPerSecond), formatRatio(run.achievedOverBound, "share"), formatRatio(run.syncOverNaive), formatBytes(run.sync.peakRssBytes)]);
     }
     out.push(markdownTable(["client", "C", "records", "requests", "time", "records/s", "of bound", "vs naive", "peak RSS"], rows, ["left", "right", "right", "right", "right", "right", "right", "right", "right"]));
   }

@@ -17,6 +17,8 @@ export interface SimulatorSettings {
   /** Fixed clock, ISO 8601. */
   now: string;
   latencyMs: number;
+  /** Share of LivePerson records served `isPartial` (the simulator's default when absent). */
+  livePersonPartialShare?: number;
 }
 
 export interface SimulatorProcess {
@@ -38,6 +40,7 @@ export async function startSimulatorProcess(settings: SimulatorSettings): Promis
     "--now", settings.now,
     "--latency", String(settings.latencyMs),
     "--upscope-list-cap", String(UPSCOPE_LIST_CAP),
+    ...(settings.livePersonPartialShare === undefined ? [] : ["--liveperson-partial-share", String(settings.livePersonPartialShare)]),
   ]);
   const child: ChildProcess = spawn(node, args, { cwd: PROJECT_ROOT, stdio: ["ignore", "pipe", "pipe"] });
   const pid = child.pid;

@@ -12,7 +12,14 @@ import { readWindowsWithWatermark } from "../sync/windows.js";
 import { LivePersonClient } from "./client.js";
 import { ENGAGEMENTS_TABLE, planWindows, readWindow, type Window, type WindowResult } from "./stream.js";
 
-const WINDOW_MS = 24 * 3600 * 1000;
+/** Day windows: a day of enterprise volume (~2,500 records) pages in ~25 requests. */
+export const WINDOW_MS = 24 * 3600 * 1000;
+/**
+ * Windows read at once per request allowed in flight: while one window's page is being
+ * validated, another window's request keeps the connection busy (the HTTP client
+ * still caps requests in flight at C).
+ */
+export const WINDOWS_PER_REQUEST_SLOT = 2;
 
 export async function syncLivePerson(ctx: SourceRunContext): Promise<SourceRunResult> {
   const config = ctx.config.sources.liveperson;
@@ -65,9 +72,7 @@ export async function syncLivePerson(ctx: SourceRunContext): Promise<SourceRunRe
       source: "liveperson",
       watermark: "engagements",
       windows,
-      // Twice the request bound: while one window's page is being validated, another
-      // window's request keeps the connection busy (the client still caps requests at C).
-      concurrency: 2 * config.concurrency,
+      concurrency: WINDOWS_PER_REQUEST_SLOT * config.concurrency,
       read,
       rowsOf: (result) => result.rows.length,
       commit,
