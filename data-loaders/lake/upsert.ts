@@ -47,6 +47,12 @@ import { INGESTED_AT_COLUMN, validateTableSpec, writeTableSpec, type TableSpec }
 export interface UpsertOptions {
   /** Clock for `_ingested_at`; injectable for tests. */
   now?: () => Date;
+  /**
+   * A column (e.g. `content_hash`): incoming rows whose key's newest stored version has
+   * the same value there are left out, so a re-fetch that changed nothing rewrites no
+   * month. `rowsWritten` then counts only the rows that changed.
+   */
+  skipUnchangedBy?: string;
   /** Test hook: called between steps, so a test can stop the upsert at a chosen point. */
   onStep?: (step: UpsertStep) => void | Promise<void>;
 }
@@ -223,7 +229,11 @@ export async function upsertRecords(
 
   const columnsOut = [...dataColumns(spec), INGESTED_AT_COLUMN].map(quoteIdentifier).join(", ");
   let liveFiles = await listLiveFiles(root, spec.source, spec.name);
-  if (staged > 0) {
+  if (staged > 0 && options.skipUnchangedBy !== undefined && liveFiles.length > 0) {
+    await dropUnchanged(connection, spec, liveFiles, options.skipUnchangedBy);
+  }
+  const incomingRows = Number(await scalar(connection, `SELECT count(*) FROM ${INCOMING}`));
+  if (incomingRows > 0) {
     // Strictly after every version already stored, even if the clock went backwards.
     const maxStored =
       liveFiles.length > 0
@@ -239,7 +249,7 @@ export async function upsertRecords(
     );
     const ingestedAtLiteral = `CAST(${quoteLiteral(ingestedAt ?? clock)} AS TIMESTAMP)`;
     const months = ((await connection.runAndReadAll(`SELECT DISTINCT __month FROM ${INCOMING} ORDER BY 1`)).getRowsJson()).map((row) => String(row[0]));
-    result.rowsWritten = Number(await scalar(connection, `SELECT count(*) FROM ${INCOMING}`));
+    result.rowsWritten = incomingRows;
 
     // Step 1: merge each receiving month.
     for (const month of months) {
@@ -263,6 +273,21 @@ export async function upsertRecords(
   result.monthsRepaired = repaired.months;
   result.staleRowsRemoved = repaired.staleRows;
   return result;
+}
+
+/**
+ * Removes from the incoming batch the rows whose key's newest stored version (across
+ * the whole table, as readers see it) has the same value in `column`. Only the stored
+ * rows of incoming keys are ranked, so the cost is a scan of the key column.
+ */
+async function dropUnchanged(connection: DuckDBConnection, spec: TableSpec, liveFiles: readonly LiveFile[], column: string): Promise<void> {
+  if (!(column in spec.columns)) throw new Error(`${spec.source}.${spec.name}: skipUnchangedBy names "${column}", which is not a column of the table`);
+  const keys = keyList(spec);
+  const compared = quoteIdentifier(column);
+  const stored = `SELECT ${keys}, ${compared} FROM (SELECT live.* FROM ${liveRowsRelation(spec, liveFiles.map((file) => file.path))} AS live SEMI JOIN ${INCOMING} AS incoming ON ${keyEquality(spec, "incoming", "live")}) QUALIFY row_number() OVER (PARTITION BY ${keys} ORDER BY ${newestFirstOrder()}) = 1`;
+  await connection.run(
+    `DELETE FROM ${INCOMING} AS incoming USING (${stored}) AS stored WHERE ${keyEquality(spec, "incoming", "stored")} AND incoming.${compared} IS NOT DISTINCT FROM stored.${compared}`,
+  );
 }
 
 /**

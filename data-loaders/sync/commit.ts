@@ -4,7 +4,7 @@
  * trailing re-read window re-fetches records every night by design).
  */
 import { createHash } from "node:crypto";
-import { lakeTableExists, openLakeDuckDB, type Lake, type TableSpec } from "../lake/index.js";
+import type { Lake, TableSpec } from "../lake/index.js";
 
 export type MappedRow = Record<string, unknown> & { content_hash: string };
 
@@ -26,9 +26,8 @@ export interface CommitResult {
 }
 
 /**
- * Commits run one at a time per lake: the lookup of known hashes reads the month
- * files that another commit's upsert may be swapping by rename, and DuckDB opens a
- * Parquet file more than once per scan, so a concurrent swap reads as corrupt data.
+ * Commits run one at a time per lake and in the order they were asked for: a commit's
+ * rows must replace those of every commit asked for before it.
  */
 const commitQueues = new Map<string, Promise<unknown>>();
 
@@ -57,26 +56,8 @@ export function commitRows(lake: Lake, spec: TableSpec, rows: readonly MappedRow
 
 async function commitNow(lake: Lake, spec: TableSpec, rows: readonly MappedRow[]): Promise<CommitResult> {
   if (rows.length === 0) return { written: 0, unchanged: 0 };
-  const [key] = spec.primaryKey;
-  if (!key || spec.primaryKey.length !== 1) throw new Error(`commitRows needs a one-column primary key (${spec.source}.${spec.name})`);
-  let changed = rows;
-  if (await lakeTableExists(lake.root, spec.source, spec.name)) {
-    const reader = await openLakeDuckDB(lake.root);
-    try {
-      const known = new Map<string, string>();
-      // Keys go through a VALUES list in chunks; they are vendor ids, quoted below.
-      for (let i = 0; i < rows.length; i += 5000) {
-        const keys = rows.slice(i, i + 5000).map((row) => `('${String(row[key]).replaceAll("'", "''")}')`);
-        const found = await reader.queryRows(
-          `SELECT t.${key} AS k, t.content_hash AS h FROM "${spec.source}"."${spec.name}" t JOIN (VALUES ${keys.join(",")}) v(k) ON t.${key} = v.k`,
-        );
-        for (const row of found) known.set(String(row.k), String(row.h));
-      }
-      changed = rows.filter((row) => known.get(String(row[key])) !== row.content_hash);
-    } finally {
-      await reader.close();
-    }
-  }
-  if (changed.length > 0) await lake.upsertRecords(spec, changed);
-  return { written: changed.length, unchanged: rows.length - changed.length };
+  // The lake compares hashes inside its own upsert (one DuckDB, no second reader over
+  // the whole lake per commit) and rewrites only months that receive changed rows.
+  const { rowsWritten } = await lake.upsertRecords(spec, rows, { skipUnchangedBy: "content_hash" });
+  return { written: rowsWritten, unchanged: rows.length - rowsWritten };
 }

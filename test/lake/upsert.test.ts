@@ -194,3 +194,45 @@ describe("lake root", () => {
     await expect(upsertRecords(db.connection, "/tmp/la*ke", sessionsSpec, [])).rejects.toThrow(/glob characters/);
   });
 });
+
+describe("upsertRecords with skipUnchangedBy", () => {
+  const hashed = (id: string, startedAt: string, hash: string) => ({ id, started_at: startedAt, note: hash });
+  const skip = { skipUnchangedBy: "note" };
+
+  it("leaves out rows whose newest stored version is the same, and rewrites no month for them", async () => {
+    await upsert([hashed("a", "2024-03-01T00:00:00Z", "h1"), hashed("b", "2024-04-01T00:00:00Z", "h1")]);
+    const files = await listLiveFiles(root, "upscope", "sessions");
+    const same = await upsertRecords(db.connection, root, sessionsSpec, [hashed("a", "2024-03-01T00:00:00Z", "h1"), hashed("b", "2024-04-01T00:00:00Z", "h1")], skip);
+    expect(same.rowsWritten).toBe(0);
+    expect(same.monthsMerged).toEqual([]);
+    expect(await listLiveFiles(root, "upscope", "sessions")).toEqual(files);
+
+    const oneChanged = await upsertRecords(db.connection, root, sessionsSpec, [hashed("a", "2024-03-01T00:00:00Z", "h2"), hashed("b", "2024-04-01T00:00:00Z", "h1"), hashed("c", "2024-04-02T00:00:00Z", "h1")], skip);
+    expect(oneChanged.rowsWritten).toBe(2);
+    expect(oneChanged.monthsMerged).toEqual(["2024-03", "2024-04"]);
+    expect((await readTable(root, "upscope", "sessions")).map((row) => `${String(row.id)}:${String(row.note)}`)).toEqual(["a:h2", "b:h1", "c:h1"]);
+  });
+
+  it("compares with the version readers see, even when a crash left an older copy in another month", async () => {
+    await upsert([hashed("a", "2024-03-01T00:00:00Z", "v1")]);
+    // The record moves to May with new content, and the upsert stops before removing March's copy.
+    await expect(
+      upsertRecords(db.connection, root, sessionsSpec, [hashed("a", "2024-05-01T00:00:00Z", "v2")], {
+        onStep: (step) => {
+          if (step.kind === "month-written" && step.phase === "merge") throw new Error("crash");
+        },
+      }),
+    ).rejects.toThrow("crash");
+    expect(await readRawFiles(root, "upscope", "sessions")).toHaveLength(2);
+    // The vendor moves it back with the old content: March's stale copy matches it, but readers see v2, so it must be written.
+    const back = await upsertRecords(db.connection, root, sessionsSpec, [hashed("a", "2024-03-01T00:00:00Z", "v1")], skip);
+    expect(back.rowsWritten).toBe(1);
+    expect((await readTable(root, "upscope", "sessions")).map((row) => `${String(row.id)}:${String(row.note)}`)).toEqual(["a:v1"]);
+    expect(await readRawFiles(root, "upscope", "sessions")).toHaveLength(1);
+  });
+
+  it("refuses a column the table does not have", async () => {
+    await upsert([hashed("a", "2024-03-01T00:00:00Z", "h1")]);
+    await expect(upsertRecords(db.connection, root, sessionsSpec, [hashed("a", "2024-03-01T00:00:00Z", "h1")], { skipUnchangedBy: "nope" })).rejects.toThrow(/not a column/);
+  });
+});
