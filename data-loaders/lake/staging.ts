@@ -6,7 +6,7 @@
  * in a UTC session, which applies any offset they carry and reads offset-less
  * text as UTC.
  */
-import { mkdtemp, rm, writeFile } from "node:fs/promises";
+import { mkdtemp, open, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import type { DuckDBConnection } from "@duckdb/node-api";
@@ -24,6 +24,9 @@ function columnValue(row: LakeInputRow, column: string): unknown {
   // Own properties only: a column named like an Object.prototype member must not read the prototype.
   return Object.prototype.hasOwnProperty.call(row, column) ? (row as Record<string, unknown>)[column] : undefined;
 }
+
+/** Rows serialized per file write while staging. */
+const STAGING_CHUNK_ROWS = 500;
 
 /** Row ordinal column: within one batch the last row for a key wins. */
 export const ROW_ORDINAL_COLUMN = "__row_ordinal";
@@ -101,16 +104,27 @@ export async function stageRows(
   tableName: string,
 ): Promise<number> {
   const columns = Object.entries(spec.columns);
-  const lines: string[] = [];
-  rows.forEach((row, rowIndex) => {
-    const staged: Record<string, unknown> = { [ROW_ORDINAL_COLUMN]: rowIndex };
-    for (const [column, type] of columns) staged[column] = toStagingValue(spec, rowIndex, column, type, columnValue(row, column));
-    lines.push(JSON.stringify(staged));
-  });
   const directory = await mkdtemp(join(tmpdir(), "lake-stage-"));
   const file = join(directory, "rows.ndjson");
   try {
-    await writeFile(file, lines.length > 0 ? `${lines.join("\n")}\n` : "");
+    // Written a chunk at a time: a batch of raw records is tens of MB of JSON, and
+    // holding all its lines plus their concatenation doubled the sync's heap.
+    const handle = await open(file, "w");
+    try {
+      let chunk: string[] = [];
+      for (const [rowIndex, row] of rows.entries()) {
+        const staged: Record<string, unknown> = { [ROW_ORDINAL_COLUMN]: rowIndex };
+        for (const [column, type] of columns) staged[column] = toStagingValue(spec, rowIndex, column, type, columnValue(row, column));
+        chunk.push(JSON.stringify(staged));
+        if (chunk.length >= STAGING_CHUNK_ROWS) {
+          await handle.write(`${chunk.join("\n")}\n`);
+          chunk = [];
+        }
+      }
+      if (chunk.length > 0) await handle.write(`${chunk.join("\n")}\n`);
+    } finally {
+      await handle.close();
+    }
     const columnTypes = [
       `${quoteLiteral(ROW_ORDINAL_COLUMN)}: 'BIGINT'`,
       ...columns.map(([column, type]) => `${quoteLiteral(column)}: ${quoteLiteral(stagingType(type))}`),
@@ -119,7 +133,7 @@ export async function stageRows(
       quoteIdentifier(ROW_ORDINAL_COLUMN),
       ...columns.map(([column, type]) => `${castFromStaging(column, type)} AS ${quoteIdentifier(column)}`),
     ].join(", ");
-    if (lines.length === 0) {
+    if (rows.length === 0) {
       const empty = columns.map(([column, type]) => `CAST(NULL AS ${type}) AS ${quoteIdentifier(column)}`).join(", ");
       await connection.run(`CREATE OR REPLACE TEMP TABLE ${quoteIdentifier(tableName)} AS SELECT CAST(NULL AS BIGINT) AS ${quoteIdentifier(ROW_ORDINAL_COLUMN)}, ${empty} WHERE false`);
       return 0;
@@ -129,7 +143,7 @@ export async function stageRows(
     await connection.run(
       `CREATE OR REPLACE TEMP TABLE ${quoteIdentifier(tableName)} AS SELECT ${selectList} FROM read_json(${quoteLiteral(file)}, format = 'newline_delimited', records = true, maximum_object_size = 67108864, columns = {${columnTypes}})`,
     );
-    return lines.length;
+    return rows.length;
   } finally {
     await rm(directory, { recursive: true, force: true });
   }

@@ -15,10 +15,11 @@ export function contentHash(recordJson: string): string {
 
 /**
  * Rows per commit for sources that batch (window syncs, replay). A commit rewrites the
- * months it touches, so fewer, larger commits cost less; 10,000 LivePerson records
- * with transcripts are ~50 MB of JSON held while they wait.
+ * months it touches, so fewer, larger commits cost less; 5,000 LivePerson records
+ * with transcripts are ~30 MB of JSON held while they wait (a larger batch made the
+ * heap grow, not the sync faster).
  */
-export const COMMIT_BATCH_ROWS = 10_000;
+export const COMMIT_BATCH_ROWS = 5_000;
 
 export interface CommitResult {
   written: number;
