@@ -38,6 +38,16 @@ export const VENDORED_LIBRARIES: readonly string[] = [
 ];
 
 /**
+ * Libraries bundled with all their dependencies inside, instead of one bundle per
+ * dependency. d3 is thirty packages (d3-array, d3-scale, …): as separate bundles
+ * every page that draws a chart makes thirty more requests before its first chart,
+ * queued six at a time by the browser. Only d3 itself imports them (Plot imports
+ * "d3"), so there is still one copy of each; the same holds for apache-arrow's
+ * flatbuffers and tslib.
+ */
+export const BUNDLED_WITH_DEPENDENCIES: ReadonlySet<string> = new Set(["d3", "apache-arrow"]);
+
+/**
  * Non-module files Framework asks for by path (WebAssembly and classic workers).
  * Each is `<package>/<path inside the package>`.
  */
@@ -167,6 +177,7 @@ export async function vendorNpm(options: { projectRoot: string; cacheRoot: strin
       setup(b) {
         b.onResolve({ filter: /^[^./]/ }, async (args) => {
           if (args.kind === "entry-point" || args.pluginData === "resolving") return undefined;
+          if (BUNDLED_WITH_DEPENDENCIES.has(job.pkg.name)) return undefined;
           const bare = args.path.replace(/^node:/, "");
           if (builtinModules.includes(splitSpecifier(bare).name)) {
             throw new Error(`${job.pkg.name}@${job.pkg.version} imports the Node built-in "${args.path}", which has no browser build`);

@@ -9,6 +9,26 @@ export const DEFAULT_PRESET = 28;
 /** Recent per-record detail (scatter plots) covers this many days before the anchor. */
 export const DETAIL_WINDOW_DAYS = 120;
 
+/**
+ * Every preset range and the period before it is a union of these spans of days
+ * back from the anchor: (0, 7], (7, 14], (14, 28], (28, 56], (56, 90], (90, 180].
+ * Loaders aggregate histograms and breakdowns per span instead of per day, which
+ * is exact for the presets and far smaller (see `presetSegments`).
+ */
+export const PRESET_SEGMENT_BOUNDS: readonly number[] = [...new Set(DATE_PRESETS.flatMap((days) => [days, 2 * days]))].sort((a, b) => a - b);
+/** Days the preset ranges and their previous periods cover (180). */
+export const PRESET_WINDOW_DAYS = PRESET_SEGMENT_BOUNDS[PRESET_SEGMENT_BOUNDS.length - 1] as number;
+
+/** The spans of `PRESET_SEGMENT_BOUNDS` as day ranges, newest first. A span's rows carry its `from` as their date. */
+export function presetSegments(anchor: string): Array<{ from: string; to: string }> {
+  let after = 0;
+  return PRESET_SEGMENT_BOUNDS.map((back) => {
+    const segment = { from: addDays(anchor, -(back - 1)), to: addDays(anchor, -after) };
+    after = back;
+    return segment;
+  });
+}
+
 export interface DateRange {
   /** First day, inclusive. */
   from: string;

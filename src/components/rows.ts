@@ -14,6 +14,38 @@ export function plainRows(table: { toArray(): ArrayLike<unknown> }): Record<stri
   });
 }
 
+/** What `tableRows` needs of an Arrow table (apache-arrow's Table has it). */
+export interface ColumnarTable {
+  readonly numRows: number;
+  readonly schema: { readonly fields: ReadonlyArray<{ readonly name: string }> };
+  getChild(name: string): { readonly nullCount: number; toArray(): ArrayLike<unknown>; get(index: number): unknown } | null;
+}
+
+/**
+ * An Arrow table as plain objects, read column by column: each column is decoded
+ * once (a typed array for numbers), which is many times faster than one row proxy
+ * and `toJSON` per row. Nulls stay null (a typed array would read them as 0);
+ * BigInt becomes Number.
+ */
+export function tableRows(table: ColumnarTable): Record<string, unknown>[] {
+  const columns = table.schema.fields.map(({ name }) => {
+    const vector = table.getChild(name);
+    if (!vector) return { name, values: [] as ArrayLike<unknown> };
+    let values: ArrayLike<unknown> = vector.nullCount > 0 ? Array.from({ length: table.numRows }, (_, i) => vector.get(i) ?? null) : vector.toArray();
+    if (values instanceof BigInt64Array || values instanceof BigUint64Array || (values.length > 0 && typeof values[0] === "bigint")) {
+      values = Array.from(values, (value) => (typeof value === "bigint" ? Number(value) : value));
+    }
+    return { name, values };
+  });
+  const rows: Record<string, unknown>[] = new Array(table.numRows);
+  for (let i = 0; i < table.numRows; i++) {
+    const row: Record<string, unknown> = {};
+    for (const { name, values } of columns) row[name] = values[i];
+    rows[i] = row;
+  }
+  return rows;
+}
+
 /** Rows matching every filter; a null, undefined or "" filter value matches all. */
 export function filterRows<T extends Row>(rows: readonly T[], filters: Readonly<Record<string, string | null | undefined>>): T[] {
   const active = Object.entries(filters).filter((entry): entry is [string, string] => typeof entry[1] === "string" && entry[1] !== "");

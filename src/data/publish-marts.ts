@@ -3,9 +3,12 @@
  * pages' presets end on, and writing the result to stdout (Framework keeps it as
  * the loader's file). Not a loader itself (no double extension).
  */
+import { DuckDBTypeId } from "@duckdb/node-api";
+import { Bool, Dictionary, Float64, Int32, Table, Utf8, type Vector, tableToIPC, vectorFromArray } from "apache-arrow";
+import { gzipSync } from "node:zlib";
 import { queryToArrowIPC, queryToParquet, writeStdout } from "../../data-loaders/publish.js";
 import { MartsMissingError, openMarts, readMartsManifestSync, siteLakeRoot } from "../../data-loaders/site.js";
-import { addDays, lastCompleteDay } from "../components/dates.js";
+import { addDays, lastCompleteDay, presetSegments } from "../components/dates.js";
 
 /** The marts' build time; the loaders fail (and with them the build) without marts. */
 export function martsBuiltAt(): string {
@@ -32,6 +35,21 @@ export function published(dateColumn: string): string {
   return `${dateColumn} >= DATE '${addDays(anchorDay(), -(PUBLISHED_HISTORY_DAYS - 1))}'`;
 }
 
+/**
+ * The first day ("YYYY-MM-DD") of the preset span a DATE column falls in, NULL
+ * outside the presets' window (see dates.presetSegments): preset files group by
+ * it instead of by day, so their rows carry the span's first day as `date`.
+ */
+export function presetSegment(dateColumn: string): string {
+  const spans = presetSegments(anchorDay()).map(({ from, to }) => `WHEN ${dateColumn} BETWEEN DATE '${from}' AND DATE '${to}' THEN '${from}'`);
+  return `(CASE ${spans.join(" ")} END)`;
+}
+
+/** A WHERE condition keeping the presets' window (the last 180 days before the anchor). */
+export function inPresetWindow(dateColumn: string): string {
+  return `${presetSegment(dateColumn)} IS NOT NULL`;
+}
+
 /** Runs `sql` over the marts and writes the result to stdout as Parquet (zstd). */
 export async function publishParquet(sql: string): Promise<void> {
   const db = await openMarts();
@@ -50,6 +68,47 @@ export async function publishArrow(sql: string): Promise<void> {
   } finally {
     db.close();
   }
+}
+
+/**
+ * Runs `sql` over the marts and writes the result as a gzip-compressed Arrow IPC
+ * stream (`*.arrow.gz`), what the dashboard pages read with `loadRows` from
+ * components/data-file.js. Arrow needs no WebAssembly in the browser (Parquet
+ * needs parquet-wasm's 5.5 MB module, compiled before any chart), and the
+ * browser's own DecompressionStream undoes the gzip. Text columns are
+ * dictionary-encoded and numbers kept as Int32 where they are integers, so the
+ * file compresses almost as well as Parquet.
+ */
+export async function publishArrowGzip(sql: string): Promise<void> {
+  const db = await openMarts();
+  try {
+    const reader = await db.connection.runAndReadAll(sql);
+    const names = reader.columnNames();
+    const types = reader.columnTypes();
+    const columns = reader.getColumnsJS();
+    const vectors: Record<string, Vector> = {};
+    names.forEach((name, index) => {
+      vectors[name] = arrowColumn(name, types[index]?.typeId, columns[index] ?? []);
+    });
+    await writeStdout(gzipSync(tableToIPC(new Table(vectors), "stream"), { level: 9 }));
+  } finally {
+    db.close();
+  }
+}
+
+const INTEGER_TYPES = new Set([DuckDBTypeId.TINYINT, DuckDBTypeId.SMALLINT, DuckDBTypeId.INTEGER, DuckDBTypeId.UTINYINT, DuckDBTypeId.USMALLINT]);
+const FLOAT_TYPES = new Set([DuckDBTypeId.FLOAT, DuckDBTypeId.DOUBLE, DuckDBTypeId.BIGINT, DuckDBTypeId.UINTEGER, DuckDBTypeId.HUGEINT, DuckDBTypeId.DECIMAL]);
+
+/** One result column as an Arrow vector of the smallest type that keeps its values. */
+function arrowColumn(name: string, typeId: DuckDBTypeId | undefined, values: readonly unknown[]): Vector {
+  const numbers = () => values.map((value) => (value === null || value === undefined ? null : Number(value)));
+  if (typeId === DuckDBTypeId.VARCHAR) {
+    return vectorFromArray(values.map((value) => (value === null || value === undefined ? null : String(value))), new Dictionary(new Utf8(), new Int32()));
+  }
+  if (typeId !== undefined && INTEGER_TYPES.has(typeId)) return vectorFromArray(numbers(), new Int32());
+  if (typeId !== undefined && FLOAT_TYPES.has(typeId)) return vectorFromArray(numbers(), new Float64());
+  if (typeId === DuckDBTypeId.BOOLEAN) return vectorFromArray(values.map((value) => (value === null || value === undefined ? null : Boolean(value))), new Bool());
+  throw new Error(`column ${name}: DuckDB type ${typeId === undefined ? "unknown" : DuckDBTypeId[typeId]} has no Arrow mapping here; cast it in the loader's SQL`);
 }
 
 export async function publishJson(value: unknown): Promise<void> {

@@ -2,7 +2,7 @@
 // broken down by one attribute at a time (kind/key): modes and control tools used,
 // audio and video states reached, visitor connections (tabs) and observers at most,
 // how the session ended; and error events by code (`events`), by the error's own day.
-import { day, published, publishParquet } from "./publish-marts.js";
+import { day, published, publishArrowGzip } from "./publish-marts.js";
 
 const perSession = (kind: string, key: string) => `
   SELECT ${day("session_date")} AS date, primary_agent_key AS agent, '${kind}' AS kind, ${key} AS key,
@@ -24,7 +24,7 @@ const reached = (kind: string, column: string) => `
 const capped = (column: string, cap: number) =>
   `CASE WHEN ${column} IS NULL THEN 'unknown' WHEN ${column} >= ${cap} THEN '${cap}+' ELSE CAST(${column} AS VARCHAR) END`;
 
-await publishParquet(`
+await publishArrowGzip(`
   ${perSession("connections", capped("max_connections", 4))}
   UNION ALL ${perSession("observers", capped("max_observers", 4))}
   UNION ALL ${perSession("end_reason", "coalesce(end_reason, 'not recorded')")}

@@ -1,9 +1,9 @@
 // Per agent and UTC day: LivePerson chats handled and co-browse sessions joined,
 // with the sums behind the agent pages' averages (column names match the chat
 // and co-browse pages' rows, so the same metric definitions apply).
-import { day, published, publishParquet } from "./publish-marts.js";
+import { day, published, publishArrowGzip } from "./publish-marts.js";
 
-await publishParquet(`
+await publishArrowGzip(`
   WITH chats AS (
     SELECT ${day("engagement_date")} AS date, agent_key AS agent,
       count(*)::INTEGER AS chats,

@@ -1,8 +1,8 @@
 // Agendize's own average chat duration per list window beside ours (the
 // agendize_duration_check mart), for windows with chats.
-import { day, published, publishParquet } from "./publish-marts.js";
+import { day, published, publishArrowGzip } from "./publish-marts.js";
 
-await publishParquet(`
+await publishArrowGzip(`
   SELECT
     ${day("window_start")} AS date,
     ${day("window_end")} AS window_end,

@@ -1,7 +1,7 @@
 // Co-browse sessions per day, first agent and source, broken down by one
 // attribute at a time (kind/key): features used, video status, start page (path
 // only), quality and visitor ratings. `live_sessions` counts those that went live.
-import { day, published, publishParquet } from "./publish-marts.js";
+import { day, published, publishArrowGzip } from "./publish-marts.js";
 
 const perSession = (kind: string, key: string) => `
   SELECT ${day("session_date")} AS date, primary_agent_key AS agent, session_source AS source,
@@ -9,7 +9,7 @@ const perSession = (kind: string, key: string) => `
     count(*)::INTEGER AS sessions, count(*) FILTER (WHERE went_live)::INTEGER AS live_sessions
   FROM cobrowse_sessions WHERE ${published("session_date")} GROUP BY ALL`;
 
-await publishParquet(`
+await publishArrowGzip(`
   ${perSession("video_status", "coalesce(video_status, 'unknown')")}
   UNION ALL ${perSession("start_path", "coalesce(start_path, '(unknown)')")}
   UNION ALL ${perSession("quality_rating", "CASE WHEN quality_rating = floor(quality_rating) THEN CAST(CAST(quality_rating AS INTEGER) AS VARCHAR) ELSE CAST(quality_rating AS VARCHAR) END")}

@@ -1,8 +1,8 @@
 // Agendize chats per UTC day and chat button: additive counts and sums for the
 // chat-history page's KPIs and trends.
-import { day, published, publishParquet } from "./publish-marts.js";
+import { day, published, publishArrowGzip } from "./publish-marts.js";
 
-await publishParquet(`
+await publishArrowGzip(`
   SELECT
     ${day("chat_date")} AS date,
     button_name AS button,

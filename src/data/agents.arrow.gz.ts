@@ -1,8 +1,8 @@
 // Every agent (staff) across sources: key, name, sources, skills, groups, first
 // and last seen day. Vendor agent ids are not needed by any page and stay out.
-import { day, publishParquet } from "./publish-marts.js";
+import { day, publishArrowGzip } from "./publish-marts.js";
 
-await publishParquet(`
+await publishArrowGzip(`
   SELECT agent_key AS agent, agent_name AS name,
     array_to_string(sources, ', ') AS sources,
     array_to_string(skills, ', ') AS skills,

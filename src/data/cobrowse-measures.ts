@@ -1,12 +1,9 @@
-// Co-browse sessions per UTC day, first agent and session source: additive counts
-// and sums for every KPI and trend on the co-browsing and overview pages.
-import { day, published, publishParquet } from "./publish-marts.js";
-
-await publishParquet(`
-  SELECT
-    ${day("session_date")} AS date,
-    primary_agent_key AS agent,
-    session_source AS source,
+/**
+ * The additive per-session measures of the cobrowse-daily files (counts and sums
+ * behind every co-browsing KPI and trend), shared by the day-level and the preset
+ * loader. Not a loader itself (no double extension).
+ */
+export const COBROWSE_DAILY_MEASURES = `
     count(*)::INTEGER AS sessions,
     count(*) FILTER (WHERE went_live)::INTEGER AS went_live,
     coalesce(sum(length_seconds), 0)::DOUBLE AS length_sum,
@@ -20,8 +17,4 @@ await publishParquet(`
     count(quality_rating)::INTEGER AS quality_count,
     coalesce(sum(visitor_rating), 0)::DOUBLE AS visitor_rating_sum,
     count(visitor_rating)::INTEGER AS visitor_rating_count,
-    count(*) FILTER (WHERE multi_agent)::INTEGER AS multi_agent
-  FROM cobrowse_sessions
-  WHERE ${published("session_date")}
-  GROUP BY ALL
-  ORDER BY date, agent, source`);
+    count(*) FILTER (WHERE multi_agent)::INTEGER AS multi_agent`;

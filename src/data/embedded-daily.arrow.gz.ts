@@ -1,9 +1,9 @@
 // Embedded sessions per UTC day and first agent: additive counts for every KPI and
 // trend on the embedded sessions page (sessions by their first event's day; latency
 // samples and errors by their own day).
-import { day, published, publishParquet } from "./publish-marts.js";
+import { day, published, publishArrowGzip } from "./publish-marts.js";
 
-await publishParquet(`
+await publishArrowGzip(`
   WITH sessions AS (
     SELECT ${day("session_date")} AS date, primary_agent_key AS agent,
       count(*)::INTEGER AS sessions,
