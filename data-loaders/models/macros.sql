@@ -30,3 +30,13 @@ CREATE OR REPLACE MACRO url_path(url) AS
 -- runs of anything but letters and digits turned into one dash.
 CREATE OR REPLACE MACRO agent_key(name) AS
   nullif(trim(regexp_replace(lower(trim(name)), '[^\p{L}\p{N}]+', '-', 'g'), '-'), '');
+
+-- Sum and mean of DOUBLE seconds that do not depend on the order rows arrive in:
+-- summed exactly as decimals (to the nanosecond), rounded to DOUBLE once. A plain
+-- sum of doubles rounds at every step, so the same rows read in another order (a
+-- table updated in place versus one built from scratch) could differ in the last bit.
+CREATE OR REPLACE MACRO exact_sum(seconds) AS
+  CAST(sum(CAST(seconds AS DECIMAL(38, 9))) AS DOUBLE);
+
+CREATE OR REPLACE MACRO exact_avg(seconds) AS
+  CAST(avg(CAST(seconds AS DECIMAL(38, 9))) AS DOUBLE);

@@ -5,19 +5,22 @@
  * atomic rename, so a reader (a Framework loader, Trino, Spark) sees the old mart
  * or the new one, never half of one.
  *
- * The work happens in a DuckDB database file under the lake's `_build/` folder
- * with a memory limit, so a year of transcripts spills to disk instead of growing
- * the process. Models name each other as `staging.<name>` and `marts.<name>`;
- * the order comes from those references.
+ * The models live in a DuckDB file kept under the lake (`_models/models.duckdb`,
+ * see build-state.ts), with a memory limit and a spill folder, so memory does not
+ * grow with the lake's history. A model whose header says `@incremental_key <column>`
+ * is updated incrementally: only the lake rows that are new or changed since the
+ * last build (by primary key and `_ingested_at`) are parsed again, and the model's
+ * rows of those keys are replaced; every other model is rebuilt from the persisted
+ * ones. Models name each other as `staging.<name>` and `marts.<name>`; the order
+ * comes from those references.
  */
 import { mkdir, readdir, readFile, rename, rm } from "node:fs/promises";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
-import { quoteIdentifier, quoteLiteral } from "../lake/duckdb.js";
 import { z } from "zod";
-import { fsyncDirectory, tempPathBeside, writeFileAtomic } from "../lake/fs-atomic.js";
-import { openLakeDuckDB } from "../lake/index.js";
-import { SOURCE_TABLES } from "./source-tables.js";
+import { quoteIdentifier, quoteLiteral } from "../lake/duckdb.js";
+import { fsyncDirectory, TEMP_FILE_PREFIX, tempPathBeside, writeFileAtomic } from "../lake/fs-atomic.js";
+import { buildIntoState, ModelError, type ModelsBuildReport, type ModelsBuildStep } from "./build-state.js";
 
 export const MODELS_DIR = dirname(fileURLToPath(import.meta.url));
 export const MODEL_LAYERS = ["staging", "marts"] as const;
@@ -38,14 +41,15 @@ export interface Model {
   sql: string;
   /** Other models this one reads, as `layer.name`. */
   dependsOn: string[];
+  /**
+   * From `-- @incremental_key column`: the model's rows of one value of this column
+   * depend only on the source record with that primary key, so the model can be
+   * updated by replacing the rows of the keys that changed (see build-state.ts).
+   */
+  incrementalKey?: string;
 }
 
-export class ModelError extends Error {
-  constructor(model: string, message: string) {
-    super(`model ${model}: ${message}`);
-    this.name = "ModelError";
-  }
-}
+export { ModelError, type ModelsBuildReport, type ModelsBuildStep } from "./build-state.js";
 
 function parseModel(layer: ModelLayer, name: string, text: string): Model {
   const header: string[] = [];
@@ -55,9 +59,12 @@ function parseModel(layer: ModelLayer, name: string, text: string): Model {
   }
   const columns: ModelColumn[] = [];
   const prose: string[] = [];
+  let incrementalKey: string | undefined;
   for (const line of header) {
     const column = /^@column\s+([a-z_][a-z0-9_]*):\s*(.+)$/.exec(line);
+    const incremental = /^@incremental_key\s+([a-z_][a-z0-9_]*)\s*$/.exec(line);
     if (column?.[1] && column[2]) columns.push({ name: column[1], meaning: column[2].trim() });
+    else if (incremental?.[1]) incrementalKey = incremental[1];
     else if (line.startsWith("@")) throw new ModelError(`${layer}.${name}`, `unknown header tag: ${line}`);
     else prose.push(line.trim());
   }
@@ -65,7 +72,7 @@ function parseModel(layer: ModelLayer, name: string, text: string): Model {
   const dependsOn = [...new Set([...sql.matchAll(/\b(staging|marts)\.([a-z_][a-z0-9_]*)/g)].map((match) => `${match[1]}.${match[2]}`))].filter(
     (ref) => ref !== `${layer}.${name}`,
   );
-  return { layer, name, description: prose.join(" ").trim(), columns, sql, dependsOn };
+  return { layer, name, description: prose.join(" ").trim(), columns, sql, dependsOn, ...(incrementalKey ? { incrementalKey } : {}) };
 }
 
 /** Every model file, in an order where each model comes after the ones it reads. */
@@ -110,7 +117,14 @@ export interface BuildModelsOptions {
   /** The data came from the embedded simulator: every page must say so. */
   demo: boolean;
   builtAt: Date;
+  /** DuckDB's memory_limit for the build; past it, DuckDB spills to `_models/spill/`. */
   memoryLimit?: string;
+  /** DuckDB threads; each scans its own Parquet row group, so memory grows with them. */
+  threads?: number;
+  /** Rebuild every model from the whole lake, ignoring the persisted models (after a replay or a --full sync). */
+  full?: boolean;
+  /** Test hook: called at each step, so a test can stop the build there. */
+  onStep?: (step: ModelsBuildStep) => void | Promise<void>;
   modelsDir?: string;
 }
 
@@ -119,6 +133,20 @@ export interface BuiltMart {
   rows: number;
   path: string;
 }
+
+/** The marts written, plus how the models got there (full or incremental build). */
+export type BuiltMarts = BuiltMart[] & { build: ModelsBuildReport };
+
+/**
+ * Reading a lake file's raw records takes a whole Parquet page of `record_json` at a
+ * time (DuckDB writes pages of up to 100 MB; a month of LivePerson records at demo
+ * scale 6 is one 80 MB page), about 300 MB per reading thread. One thread and 448 MB
+ * hold that beside the joins and windows, which spill to disk past the limit; the
+ * process then peaks near 0.6 GB whatever the history (two threads needed 768 MB and
+ * were no faster on two shared cores).
+ */
+export const DEFAULT_MODELS_MEMORY_LIMIT = "448MB";
+export const DEFAULT_MODELS_THREADS = 1;
 
 export function martsDirectory(lakeRoot: string): string {
   return join(lakeRoot, "marts");
@@ -151,62 +179,50 @@ export async function readMartsManifest(lakeRoot: string): Promise<MartsManifest
   return MartsManifest.parse(JSON.parse(text));
 }
 
-export async function buildModels(lakeRoot: string, options: BuildModelsOptions): Promise<BuiltMart[]> {
+export async function buildModels(lakeRoot: string, options: BuildModelsOptions): Promise<BuiltMarts> {
   const models = await loadModels(options.modelsDir);
-  const buildDir = join(lakeRoot, "_build");
-  await mkdir(buildDir, { recursive: true });
-  const databasePath = join(buildDir, "models.duckdb");
-  await rm(databasePath, { force: true });
-  await rm(`${databasePath}.wal`, { force: true });
-  const db = await openLakeDuckDB(lakeRoot, { databasePath, memoryLimit: options.memoryLimit ?? "768MB" });
-  const run = (sql: string) => db.connection.run(sql);
-  const built: BuiltMart[] = [];
-  try {
-    await run(`SET temp_directory = ${quoteLiteral(join(buildDir, "spill"))}`);
-    // Models are tables, not ordered results: letting DuckDB drop insertion order lets
-    // CREATE TABLE AS stream and spill instead of holding whole intermediates in memory.
-    await run("SET preserve_insertion_order = false");
-    const present = new Set(db.tables.map((table) => `${table.source}.${table.table}`));
-    for (const table of SOURCE_TABLES) {
-      if (present.has(`${table.source}.${table.name}`)) continue;
-      const columns = Object.entries(table.columns).map(([name, type]) => `CAST(NULL AS ${type}) AS ${quoteIdentifier(name)}`);
-      await run(`CREATE SCHEMA IF NOT EXISTS ${quoteIdentifier(table.source)}`);
-      await run(`CREATE OR REPLACE VIEW ${quoteIdentifier(table.source)}.${quoteIdentifier(table.name)} AS SELECT ${columns.join(", ")} WHERE false`);
-    }
-    await run(`SET VARIABLE publish_text = ${options.publishText ? "true" : "false"}`);
-    await run(`SET VARIABLE publish_identities = ${options.publishIdentities ? "true" : "false"}`);
-    await run(await readFile(join(options.modelsDir ?? MODELS_DIR, "macros.sql"), "utf8"));
-    for (const layer of MODEL_LAYERS) await run(`CREATE SCHEMA IF NOT EXISTS ${layer}`);
-    for (const model of models) {
-      try {
-        await run(`CREATE TABLE ${model.layer}.${quoteIdentifier(model.name)} AS ${model.sql}`);
-      } catch (error) {
-        throw new ModelError(`${model.layer}.${model.name}`, error instanceof Error ? error.message : String(error));
-      }
-    }
-    const outDir = martsDirectory(lakeRoot);
-    await mkdir(outDir, { recursive: true });
-    for (const model of models.filter((m) => m.layer === "marts")) {
-      const target = martPath(lakeRoot, model.name);
-      const temporary = tempPathBeside(target, ".parquet");
-      await run(
-        `COPY marts.${quoteIdentifier(model.name)} TO ${quoteLiteral(temporary)} (FORMAT parquet, COMPRESSION zstd, ROW_GROUP_SIZE 122880)`,
-      );
-      await rename(temporary, target);
-      const [count] = await db.queryRows(`SELECT count(*) AS n FROM marts.${quoteIdentifier(model.name)}`);
-      built.push({ name: model.name, rows: Number(count?.n ?? 0), path: target });
-    }
-    const manifest: MartsManifest = {
-      builtAt: options.builtAt.toISOString(),
-      demo: options.demo,
-      publishText: options.publishText,
-      marts: built.map(({ name, rows }) => ({ name, rows })),
-    };
-    await writeFileAtomic(martsManifestPath(lakeRoot), `${JSON.stringify(manifest, null, 2)}\n`);
-    await fsyncDirectory(outDir);
-  } finally {
-    db.close();
-    await rm(buildDir, { recursive: true, force: true });
+  const macros = await readFile(join(options.modelsDir ?? MODELS_DIR, "macros.sql"), "utf8");
+  // The one-shot build folder of earlier versions; nothing reads it any more.
+  await rm(join(lakeRoot, "_build"), { recursive: true, force: true });
+  const outDir = martsDirectory(lakeRoot);
+  await mkdir(outDir, { recursive: true });
+  for (const entry of await readdir(outDir)) {
+    if (entry.startsWith(TEMP_FILE_PREFIX)) await rm(join(outDir, entry), { force: true });
   }
-  return built;
+  const built: BuiltMart[] = [];
+  const report = await buildIntoState(lakeRoot, models, macros, {
+    publishText: options.publishText,
+    publishIdentities: options.publishIdentities ?? false,
+    memoryLimit: options.memoryLimit ?? DEFAULT_MODELS_MEMORY_LIMIT,
+    threads: options.threads ?? DEFAULT_MODELS_THREADS,
+    forceFull: options.full ?? false,
+    onStep: options.onStep ?? (() => {}),
+    // Runs after the models are committed: a crash while writing marts leaves models
+    // that are up to date, and the next build writes every mart again from them.
+    publish: async (db) => {
+      for (const model of models.filter((m) => m.layer === "marts")) {
+        const target = martPath(lakeRoot, model.name);
+        const temporary = tempPathBeside(target, ".parquet");
+        try {
+          const [copied] = await db.queryRows(
+            `COPY marts.${quoteIdentifier(model.name)} TO ${quoteLiteral(temporary)} (FORMAT parquet, COMPRESSION zstd, ROW_GROUP_SIZE 122880)`,
+          );
+          await rename(temporary, target);
+          built.push({ name: model.name, rows: Number(copied?.Count ?? 0), path: target });
+          await options.onStep?.({ kind: "mart-written", mart: model.name });
+        } finally {
+          await rm(temporary, { force: true });
+        }
+      }
+    },
+  });
+  const manifest: MartsManifest = {
+    builtAt: options.builtAt.toISOString(),
+    demo: options.demo,
+    publishText: options.publishText,
+    marts: built.map(({ name, rows }) => ({ name, rows })),
+  };
+  await writeFileAtomic(martsManifestPath(lakeRoot), `${JSON.stringify(manifest, null, 2)}\n`);
+  await fsyncDirectory(outDir);
+  return Object.assign(built, { build: report });
 }

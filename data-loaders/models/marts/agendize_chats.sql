@@ -17,6 +17,7 @@
 -- @column start_path: path of the start page
 -- @column email_pseudonym: keyed pseudonym of the visitor's email
 -- @column visitor_name: the visitor's name, NULL unless SI_PUBLISH_VISITOR_IDENTITIES=true
+-- @incremental_key chat_id
 WITH messages AS (
   SELECT
     chat_id,

@@ -9,7 +9,7 @@
 -- @column disagrees: true when the two averages differ by more than max(5%, 1 s)
 -- @column fetched_at: when the vendor summary was fetched (UTC)
 WITH ours AS (
-  SELECT s.window_start, s.window_end, count(c.chat_id) AS our_chat_sessions, avg(c.duration_seconds) AS our_average_chat_seconds
+  SELECT s.window_start, s.window_end, count(c.chat_id) AS our_chat_sessions, exact_avg(c.duration_seconds) AS our_average_chat_seconds
   FROM staging.stg_agendize__list_summaries s
   LEFT JOIN marts.agendize_chats c ON c.start_time >= s.window_start AND c.start_time < s.window_end
   GROUP BY s.window_start, s.window_end

@@ -9,6 +9,7 @@
 -- @column message_length: characters in the message
 -- @column button_name: the chat button of the chat
 -- @column text: the message, NULL unless SI_PUBLISH_TEXT=true
+-- @incremental_key chat_id
 SELECT
   m.chat_id,
   m.message_id,

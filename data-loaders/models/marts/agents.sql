@@ -1,7 +1,7 @@
 -- Every agent seen in any source, one row per agent key (the normalized name:
 -- the one identifier all sources share). Agents are staff, not visitors.
 -- @column agent_key: cross-source key: the agent's name, lower-cased, dashes for separators
--- @column agent_name: the agent's name as most often written
+-- @column agent_name: the agent's name as most often written (the alphabetically first of equally frequent ones)
 -- @column liveperson_agent_ids: LivePerson agent ids under this key
 -- @column upscope_agent_ids: Upscope agent ids under this key
 -- @column sources: sources the agent appears in
@@ -17,10 +17,13 @@ WITH appearances AS (
   UNION ALL
   SELECT agent_key, agent_name, 'upscope', agent_id, NULL, NULL, started_at
   FROM marts.cobrowse_session_agents WHERE agent_key IS NOT NULL
+),
+counted AS (
+  SELECT *, count(*) OVER (PARTITION BY agent_key, agent_name) AS name_uses FROM appearances
 )
 SELECT
   agent_key,
-  mode(agent_name) AS agent_name,
+  first(agent_name ORDER BY name_uses DESC, agent_name) AS agent_name,
   list_sort(list_distinct(list(agent_id) FILTER (WHERE source = 'liveperson'))) AS liveperson_agent_ids,
   list_sort(list_distinct(list(agent_id) FILTER (WHERE source = 'upscope'))) AS upscope_agent_ids,
   list_sort(list_distinct(list(source))) AS sources,
@@ -30,5 +33,5 @@ SELECT
   max(seen_at) AS last_seen_at,
   count(*) FILTER (WHERE source = 'liveperson') AS engagements,
   count(*) FILTER (WHERE source = 'upscope') AS cobrowse_sessions
-FROM appearances
+FROM counted
 GROUP BY agent_key

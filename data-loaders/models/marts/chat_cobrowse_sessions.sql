@@ -9,6 +9,7 @@
 -- @column end_reason: who or what ended it
 -- @column agent_key: cross-source key of the chat's agent
 -- @column chat_mcs: the chat's MCS
+-- @incremental_key engagement_id
 SELECT
   c.engagement_id,
   c.cobrowse_session_id,

@@ -9,6 +9,7 @@
 -- @column session_date: UTC day of the start
 -- @column length_seconds: session length in seconds
 -- @column went_live: true when the session went live
+-- @incremental_key session_id
 SELECT
   a.session_id,
   agent_key(a.agent_name) AS agent_key,

@@ -4,6 +4,7 @@
 -- @column started_at: session start (UTC)
 -- @column session_date: UTC day of the start
 -- @column went_live: true when the session went live
+-- @incremental_key session_id
 SELECT
   f.session_id,
   f.feature,

@@ -23,6 +23,7 @@
 -- @column primary_agent_name: name of the first agent
 -- @column email_pseudonym: keyed pseudonym of the visitor's email
 -- @column visitor_email: the visitor's email, NULL unless SI_PUBLISH_VISITOR_IDENTITIES=true
+-- @incremental_key session_id
 SELECT
   s.session_id,
   s.visitor_id,

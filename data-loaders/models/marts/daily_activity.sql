@@ -12,18 +12,18 @@
 -- @column chat_mcs_count: chats with an MCS (LivePerson only)
 -- @column with_cobrowse: chats with a co-browse inside (LivePerson only)
 SELECT session_date AS activity_date, 'cobrowse' AS channel,
-  count(*) AS interactions, sum(length_seconds) AS duration_seconds_sum, count(length_seconds) AS duration_count,
-  count(*) FILTER (WHERE went_live) AS went_live, count(*) FILTER (WHERE had_call) AS with_call, sum(call_length_seconds) AS call_seconds_sum,
+  count(*) AS interactions, exact_sum(length_seconds) AS duration_seconds_sum, count(length_seconds) AS duration_count,
+  count(*) FILTER (WHERE went_live) AS went_live, count(*) FILTER (WHERE had_call) AS with_call, exact_sum(call_length_seconds) AS call_seconds_sum,
   NULL::BIGINT AS chat_mcs_sum, NULL::BIGINT AS chat_mcs_count, NULL::BIGINT AS with_cobrowse
 FROM marts.cobrowse_sessions GROUP BY ALL
 UNION ALL
 SELECT engagement_date, 'liveperson_chat',
-  count(*), sum(duration_seconds), count(duration_seconds),
+  count(*), exact_sum(duration_seconds), count(duration_seconds),
   NULL, NULL, NULL,
   sum(chat_mcs), count(chat_mcs), count(*) FILTER (WHERE has_cobrowse)
 FROM marts.engagements GROUP BY ALL
 UNION ALL
 SELECT chat_date, 'agendize_chat',
-  count(*), sum(duration_seconds), count(duration_seconds),
+  count(*), exact_sum(duration_seconds), count(duration_seconds),
   NULL, NULL, NULL, NULL, NULL, NULL
 FROM marts.agendize_chats GROUP BY ALL

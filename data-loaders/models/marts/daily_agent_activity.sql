@@ -9,13 +9,13 @@
 -- @column first_response_seconds_sum: sum of first response times (LivePerson only)
 -- @column first_response_count: chats with a first response (LivePerson only)
 SELECT session_date AS activity_date, agent_key, 'cobrowse' AS channel,
-  count(*) AS interactions, sum(length_seconds) AS duration_seconds_sum,
+  count(*) AS interactions, exact_sum(length_seconds) AS duration_seconds_sum,
   NULL::BIGINT AS chat_mcs_sum, NULL::BIGINT AS chat_mcs_count,
   NULL::DOUBLE AS first_response_seconds_sum, NULL::BIGINT AS first_response_count
 FROM marts.cobrowse_session_agents WHERE agent_key IS NOT NULL GROUP BY ALL
 UNION ALL
 SELECT engagement_date, agent_key, 'liveperson_chat',
-  count(*), sum(duration_seconds),
+  count(*), exact_sum(duration_seconds),
   sum(chat_mcs), count(chat_mcs),
-  sum(first_response_seconds), count(first_response_seconds)
+  exact_sum(first_response_seconds), count(first_response_seconds)
 FROM marts.engagements WHERE agent_key IS NOT NULL GROUP BY ALL

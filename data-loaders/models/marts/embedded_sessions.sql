@@ -37,7 +37,7 @@
 WITH per_session AS (
   SELECT
     session_key,
-    any_value(upscope_session_id) AS upscope_session_id,
+    min(upscope_session_id) AS upscope_session_id,
     min(recorded_at) AS first_event_at,
     max(recorded_at) AS last_event_at,
     count(DISTINCT embed_id) AS recorders,
@@ -62,7 +62,7 @@ WITH per_session AS (
     count(*) FILTER (WHERE error_family = 'connection') AS connection_errors,
     count(*) FILTER (WHERE error_family = 'remote_control') AS remote_control_errors,
     count(*) FILTER (WHERE event_type = 'customMessage') AS custom_messages,
-    arg_max(end_reason, recorded_at) FILTER (WHERE end_reason IS NOT NULL) AS end_reason
+    arg_max(end_reason, (recorded_at, event_id)) FILTER (WHERE end_reason IS NOT NULL) AS end_reason
   FROM staging.stg_embedded__events
   GROUP BY session_key
 )

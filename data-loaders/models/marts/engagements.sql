@@ -31,6 +31,7 @@
 -- @column start_path: path of the start page
 -- @column visitor_pseudonym: keyed pseudonym of LivePerson's visitor id
 -- @column visitor_name: the visitor's name, NULL unless SI_PUBLISH_VISITOR_IDENTITIES=true
+-- @incremental_key engagement_id
 WITH lines AS (
   SELECT
     engagement_id,
@@ -41,7 +42,7 @@ WITH lines AS (
   GROUP BY engagement_id
 ),
 cobrowse AS (
-  SELECT engagement_id, sum(duration_seconds) AS cobrowse_seconds
+  SELECT engagement_id, exact_sum(duration_seconds) AS cobrowse_seconds
   FROM staging.stg_liveperson__cobrowse_sessions
   GROUP BY engagement_id
 ),

@@ -17,8 +17,8 @@
 SELECT
   a.engagement_id,
   e.start_time,
-  CAST(e.start_time AS DATE) AS engagement_date,
-  agent_key(e.agent_name) AS agent_key,
+  e.engagement_date,
+  e.agent_key,
   e.skill_name,
   a.survey_kind,
   a.survey_name,
@@ -31,4 +31,4 @@ SELECT
   END AS answer,
   a.answer_number
 FROM staging.stg_liveperson__survey_answers a
-JOIN staging.stg_liveperson__engagements e USING (engagement_id)
+JOIN marts.engagements e USING (engagement_id)

@@ -12,6 +12,7 @@
 -- @column line_mcs: running MCS after the line
 -- @column line_raw_score: raw sentiment of the line (-1, 0, 1)
 -- @column text: the line's text, NULL unless SI_PUBLISH_TEXT=true
+-- @incremental_key engagement_id
 SELECT
   l.engagement_id,
   l.line_index,

@@ -13,6 +13,7 @@
 -- @column start_path: path of the page the chat started on (no host, no query)
 -- @column email_pseudonym: keyed pseudonym of the visitor's email
 -- @column visitor_name: the visitor's name, NULL unless SI_PUBLISH_VISITOR_IDENTITIES=true
+-- @incremental_key chat_id
 WITH source AS (
   SELECT *,
     from_json(record_json, '{"button": {"id": "VARCHAR", "name": "VARCHAR"},

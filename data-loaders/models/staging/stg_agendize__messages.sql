@@ -9,6 +9,7 @@
 -- @column sent_at: when the message was sent (UTC, converted with its own zone)
 -- @column message_length: length of the message in characters
 -- @column text: the message, NULL unless SI_PUBLISH_TEXT=true
+-- @incremental_key chat_id
 WITH source AS (
   SELECT chat_id, time_zone, message_sent_times,
     from_json(record_json, '{"messages": [{"id":"VARCHAR","source":"VARCHAR","message":"VARCHAR","sent":{"dateTime":"VARCHAR","timeZone":"VARCHAR"}}]}').messages AS messages

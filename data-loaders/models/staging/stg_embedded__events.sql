@@ -32,6 +32,7 @@
 -- @column error_code: the error event's code (connection:… or remote_control:…)
 -- @column error_family: connection or remote_control
 -- @column end_reason: the sessionEnded event's reason (ended or error)
+-- @incremental_key event_id
 WITH source AS (
   SELECT *,
     from_json(record_json, '{

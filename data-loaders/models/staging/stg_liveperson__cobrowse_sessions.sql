@@ -6,6 +6,7 @@
 -- @column duration_seconds: co-browse duration in seconds
 -- @column is_interactive: true when the agent took control (interactive mode)
 -- @column end_reason: who or what ended it (VISITOR, AGENT, SERVER …)
+-- @incremental_key engagement_id
 WITH source AS (
   SELECT engagement_id,
     from_json(record_json, '{"coBrowseSessions": {"coBrowseSessionsList":

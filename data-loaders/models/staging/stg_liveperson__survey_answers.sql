@@ -11,6 +11,7 @@
 -- @column is_free_text: true when the answer was typed rather than chosen
 -- @column answer: the answer as given (may be free text: never select it into a mart as is)
 -- @column answer_number: the answer as a number, when it is one (e.g. a 1–5 rating)
+-- @incremental_key engagement_id
 WITH source AS (
   SELECT engagement_id,
     from_json(record_json, '{"surveys": {

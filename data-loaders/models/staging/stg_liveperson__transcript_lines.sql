@@ -12,6 +12,7 @@
 -- @column line_mcs: the running MCS after this line, when scored
 -- @column line_raw_score: the line's raw sentiment score (-1, 0, 1), when scored
 -- @column text: the line's text, NULL unless SI_PUBLISH_TEXT=true
+-- @incremental_key engagement_id
 WITH source AS (
   SELECT
     engagement_id,

@@ -6,6 +6,7 @@
 -- @column agent_external_id: the agent's id in the customer's own systems
 -- @column is_external_agent: true for agents Upscope marks as external
 -- @column agent_position: order in which the agent appears on the session (0 = first)
+-- @incremental_key session_id
 WITH source AS (
   SELECT session_id,
     from_json(record_json, '{"agents": [{"id":"VARCHAR","agent_identifier":"VARCHAR","_type":"VARCHAR","name":"VARCHAR","agent_nickname":"VARCHAR","external_id":"VARCHAR"}]}').agents AS agents

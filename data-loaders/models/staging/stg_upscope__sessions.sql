@@ -21,6 +21,7 @@
 -- @column email_pseudonym: keyed pseudonym of the visitor's email
 -- @column unique_id_pseudonym: keyed pseudonym of the visitor's unique id
 -- @column visitor_email: the visitor's email, NULL unless SI_PUBLISH_VISITOR_IDENTITIES=true
+-- @incremental_key session_id
 WITH source AS (
   SELECT *,
     from_json(record_json, '{

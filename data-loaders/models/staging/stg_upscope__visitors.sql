@@ -10,6 +10,7 @@
 -- @column integration: the integration that identified the visitor, if any
 -- @column email_pseudonym: keyed pseudonym of the visitor's email
 -- @column unique_id_pseudonym: keyed pseudonym of the visitor's unique id
+-- @incremental_key visitor_id
 WITH source AS (
   SELECT *,
     from_json(record_json, '{"device_type":"VARCHAR","browser_name":"VARCHAR","location_country_name":"VARCHAR","sdk":"VARCHAR","integration":"VARCHAR"}') AS r
