@@ -78,6 +78,8 @@ interface LiveFile {
 }
 
 const PART_FILE = /^part-.*\.parquet$/;
+/** Rows per Parquet row group in the lake's month files (DuckDB's default is 122,880). */
+const LAKE_ROW_GROUP_ROWS = 4096;
 const MONTH_DIRECTORY = /^month=(\d{4}-\d{2})$/;
 const INCOMING = "lake_incoming";
 const STALE = "lake_stale_rows";
@@ -176,7 +178,9 @@ async function rewriteMonth(
   const tempPath = tempPathBeside(canonical, ".parquet");
   let rowCount: number;
   try {
-    const copied = await scalar(connection, `COPY (${selectSql}) TO ${quoteLiteral(tempPath)} (FORMAT parquet)`);
+    // Small row groups: a month of raw records is hundreds of MB, and both this writer
+    // and every reader (the models) hold a row group at a time per thread.
+    const copied = await scalar(connection, `COPY (${selectSql}) TO ${quoteLiteral(tempPath)} (FORMAT parquet, ROW_GROUP_SIZE ${LAKE_ROW_GROUP_ROWS})`);
     rowCount = Number(copied ?? "0");
     if (rowCount > 0) await commitTempFile(tempPath, canonical);
     else await rm(canonical, { force: true });

@@ -228,8 +228,16 @@ export async function runSync(baseConfig: SyncConfig, options: SyncRunOptions): 
     // failed source's tables still hold its last complete state.
     try {
       const started = Date.now();
-      marts = await buildModels(config.lakeDir, { publishText: config.publish.text, publishIdentities: config.publish.visitorIdentities, demo: config.demo, builtAt: now });
-      progress.note(`models: ${marts.length} marts rebuilt in ${((Date.now() - started) / 1000).toFixed(1)} s`);
+      // --full and --replay rewrite most of the lake: the full build path is faster than a diff.
+      const built = await buildModels(config.lakeDir, {
+        publishText: config.publish.text,
+        publishIdentities: config.publish.visitorIdentities,
+        demo: config.demo,
+        builtAt: now,
+        full: args.full || args.replay,
+      });
+      marts = built;
+      progress.note(`models: ${built.length} marts rebuilt in ${((Date.now() - started) / 1000).toFixed(1)} s (${built.build.mode}${built.build.reason ? `: ${built.build.reason}` : ""})`);
     } catch (error) {
       failed = true;
       progress.note(`models failed: ${error instanceof Error ? error.message : String(error)}`);
