@@ -273,6 +273,9 @@ export async function upsertRecords(
   await connection.run(`DROP TABLE IF EXISTS ${INCOMING}`);
 
   // Step 2: repair. Also runs for an empty batch, so `upsertRecords(spec, [])` repairs a table.
+  // A batch that was all unchanged wrote nothing that could leave a stale copy: the
+  // table-wide ranking waits for the next write (readers dedupe meanwhile).
+  if (staged > 0 && incomingRows === 0) return result;
   const repaired = await removeStaleRows(connection, root, spec, liveFiles, options);
   result.monthsRepaired = repaired.months;
   result.staleRowsRemoved = repaired.staleRows;

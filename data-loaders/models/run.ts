@@ -142,8 +142,8 @@ export type BuiltMarts = BuiltMart[] & { build: ModelsBuildReport };
  * time (DuckDB writes pages of up to 100 MB; a month of LivePerson records at demo
  * scale 6 is one 80 MB page), about 300 MB per reading thread. One thread and 448 MB
  * hold that beside the joins and windows, which spill to disk past the limit; the
- * process then peaks near 0.6 GB whatever the history (two threads needed 768 MB and
- * were no faster on two shared cores).
+ * build then peaked at ~0.6 GB at scale 6 and 0.9 GB at scale 12, where months are
+ * denser (two threads needed 768 MB and were no faster on two shared cores).
  */
 export const DEFAULT_MODELS_MEMORY_LIMIT = "448MB";
 export const DEFAULT_MODELS_THREADS = 1;
