@@ -5,6 +5,7 @@
 // previous periods, and it does not grow with history; a filter or a custom range
 // loads the day-level chats-histograms instead.
 import { logBinSql } from "../components/metrics.js";
+import { IS_POST_CHAT_RATING } from "./chats-sql.js";
 import { inPresetWindow, presetSegment, publishArrowGzip } from "./publish-marts.js";
 
 const span = presetSegment("engagement_date");
@@ -28,6 +29,6 @@ await publishArrowGzip(`
   -- One rating per chat and question: the post-chat survey's 1–5 answers.
   SELECT ${presetSegment("engagement_date")}, 'all', NULL::VARCHAR, NULL::VARCHAR, 'rating', CAST(answer_number AS INTEGER), count(*)::INTEGER
   FROM survey_answers
-  WHERE ${inPresetWindow("engagement_date")} AND survey_kind = 'post_chat' AND answer_number BETWEEN 1 AND 5 AND answer_number = floor(answer_number)
+  WHERE ${inPresetWindow("engagement_date")} AND ${IS_POST_CHAT_RATING}
   GROUP BY ALL
   ORDER BY 1, 2, 5, 3, 4, 6`);

@@ -6,6 +6,13 @@
  */
 import { logBinSql } from "../components/metrics.js";
 
+/** A post-chat survey rating: a whole 1–5 answer (one per chat and question). */
+export const IS_POST_CHAT_RATING = `survey_kind = 'post_chat' AND answer_number BETWEEN 1 AND 5 AND answer_number = floor(answer_number)`;
+
+/** An answer as text: the published option, else the rating number without a trailing ".0". */
+export const SURVEY_ANSWER_TEXT = `coalesce(answer, CASE WHEN answer_number = floor(answer_number) THEN CAST(CAST(answer_number AS BIGINT) AS VARCHAR)
+  ELSE CAST(answer_number AS VARCHAR) END)`;
+
 export interface ChatPeriods {
   /** The `date` of a row, from a DATE column. */
   period: (dateColumn: string) => string;
@@ -64,7 +71,7 @@ export function chatsHistogramsSql({ period, keep }: ChatPeriods): string {
     -- One rating per chat and question: the post-chat survey's 1–5 answers.
     SELECT ${period("engagement_date")}, skill_name, agent_key, 'rating', CAST(answer_number AS INTEGER), count(*)::INTEGER
     FROM survey_answers
-    WHERE ${keep("engagement_date")} AND survey_kind = 'post_chat' AND answer_number BETWEEN 1 AND 5 AND answer_number = floor(answer_number)
+    WHERE ${keep("engagement_date")} AND ${IS_POST_CHAT_RATING}
     GROUP BY ALL
     ORDER BY 1, 4, 2, 3, 5`;
 }
@@ -93,9 +100,7 @@ export function chatsBreakdownsSql({ period, keep }: ChatPeriods): string {
 export function chatSurveysSql({ period, keep }: ChatPeriods): string {
   return `
     SELECT ${period("engagement_date")} AS date, skill_name AS skill, agent_key AS agent,
-      survey_kind, question,
-      coalesce(answer, CASE WHEN answer_number = floor(answer_number) THEN CAST(CAST(answer_number AS BIGINT) AS VARCHAR)
-        ELSE CAST(answer_number AS VARCHAR) END) AS answer,
+      survey_kind, question, ${SURVEY_ANSWER_TEXT} AS answer,
       count(*)::INTEGER AS n
     FROM survey_answers
     WHERE ${keep("engagement_date")}

@@ -4,6 +4,7 @@
  * preset span. Not a loader itself (no double extension).
  */
 import { logBinSql } from "../components/metrics.js";
+import { IS_POST_CHAT_RATING } from "./chats-sql.js";
 
 export function overviewHistogramsSql(period: (dateColumn: string) => string, keep: (dateColumn: string) => string): string {
   return `
@@ -15,7 +16,7 @@ export function overviewHistogramsSql(period: (dateColumn: string) => string, ke
     UNION ALL
     SELECT ${period("engagement_date")}, 'rating', CAST(answer_number AS INTEGER), count(*)::INTEGER
     FROM survey_answers
-    WHERE ${keep("engagement_date")} AND survey_kind = 'post_chat' AND answer_number BETWEEN 1 AND 5 AND answer_number = floor(answer_number)
+    WHERE ${keep("engagement_date")} AND ${IS_POST_CHAT_RATING}
     GROUP BY ALL
     ORDER BY 1, 2, 3`;
 }
