@@ -40,6 +40,8 @@ export const RunManifest = z.object({
   replay: z.boolean(),
   recordsFetched: z.number().int().nonnegative(),
   quarantined: z.number().int().nonnegative(),
+  /** Records kept although they drifted from the vendor's docs (never a failure; see data-loaders/drift/). */
+  driftedRecords: z.number().int().nonnegative().optional(),
   retries: z.number().int().nonnegative(),
   pages: z.number().int().nonnegative(),
   /** From here on the run read everything the vendor has (null: a replay, or nothing read). */

@@ -8,9 +8,11 @@
  * (data-loaders/embedded). Nothing here may import Node or DOM modules.
  *
  * Two strengths on purpose:
- * - `EmbeddedEvent` is the vendor's shape as documented: enums strict, documented
- *   fields required, unknown fields kept (loose objects). The recorder checks every
- *   message from the iframe against it.
+ * - `EmbeddedEvent` is the vendor's shape as documented: documented fields required,
+ *   times strict, categories open (data-loaders/drift/policy.ts: a new mode, state or
+ *   error code is kept as its own text and reported as drift, as is a number sent as
+ *   text or an undocumented field). The recorder checks every message from the iframe
+ *   against it; only a message that is not usable becomes an `invalid` report.
  * - `WireEvent` is what travels: the same event after the recorder's field setting
  *   left fields out, so every state, connection and visitor field is optional there,
  *   but a field that is present still has its documented type.
@@ -18,6 +20,7 @@
 // A namespace import (not `{ z }`) lets esbuild drop the parts of zod the recorder never
 // uses (locales among them): the bundle is a quarter of the size.
 import * as z from "zod";
+import { arrayWithoutNulls, lenientNumber, openCategory, openEnum, openObject, openText } from "../data-loaders/drift/policy.js";
 
 /** Round-trip latency above which the vendor calls a connection slow (seed 002, `dataBounceSpeed`). */
 export const SLOW_DATA_BOUNCE_MS = 500;
@@ -26,23 +29,27 @@ export const SLOW_DATA_BOUNCE_MS = 500;
 const Instant = z.union([z.date().transform((date) => date.toISOString()), z.iso.datetime({ offset: true })]);
 
 export const SHARING_MODES = ["visitor_browser", "visitor_screen", "agent_screen"] as const;
-export const SharingMode = z.enum(SHARING_MODES);
-export const SessionMode = z.enum([...SHARING_MODES, "other_agent_screen"]);
+export const SharingMode = openEnum(SHARING_MODES);
+export const SessionMode = openEnum([...SHARING_MODES, "other_agent_screen"]);
 export type SessionMode = z.infer<typeof SessionMode>;
 
-export const AgentIdleness = z.enum(["active", "willDisconnect", "disconnected"]);
-export const AudioState = z.enum(["off", "ringing", "accepted", "authorizing", "active"]);
-export const ControlTool = z.enum(["cursor", "drawing", "pointer"]);
-export const SessionStatus = z.enum(["waiting", "pendingRequest", "active", "snapshotReceived", "viewerReady", "terminated"]);
+export const AgentIdleness = openEnum(["active", "willDisconnect", "disconnected"]);
+export const AudioState = openEnum(["off", "ringing", "accepted", "authorizing", "active"]);
+export const ControlTool = openEnum(["cursor", "drawing", "pointer"]);
+export const SessionStatus = openEnum(["waiting", "pendingRequest", "active", "snapshotReceived", "viewerReady", "terminated"]);
 
+/** The state before the ":" of a video state: the id after it is never an example. */
+const videoStatePrefix = (value: string) => value.split(":", 1)[0] ?? "";
 /** `"off" | "authorizing:<observerId>" | "active:<observerId>"`. */
-export const VideoAgentState = z.union([z.literal("off"), z.string().regex(/^(authorizing|active):.+$/, 'expected "off", "authorizing:<observerId>" or "active:<observerId>"')]);
+export const VideoAgentState = openCategory((value) => value === "off" || /^(authorizing|active):.+$/.test(value), {
+  error: 'expected "off", "authorizing:<observerId>" or "active:<observerId>"',
+  exampleOf: videoStatePrefix,
+});
 /** `"off" | "ringing" | "authorizing:<connectionId>" | "active:<connectionId>"`. */
-export const VideoVisitorState = z.union([
-  z.literal("off"),
-  z.literal("ringing"),
-  z.string().regex(/^(authorizing|active):.+$/, 'expected "off", "ringing", "authorizing:<connectionId>" or "active:<connectionId>"'),
-]);
+export const VideoVisitorState = openCategory((value) => value === "off" || value === "ringing" || /^(authorizing|active):.+$/.test(value), {
+  error: 'expected "off", "ringing", "authorizing:<connectionId>" or "active:<connectionId>"',
+  exampleOf: videoStatePrefix,
+});
 
 export const EMBEDDED_ERROR_CODES = [
   "connection:authentication",
@@ -57,24 +64,27 @@ export const EMBEDDED_ERROR_CODES = [
   "remote_control:type_not_allowed",
   "remote_control:scroll_not_allowed",
 ] as const;
-export const EmbeddedErrorCode = z.enum(EMBEDDED_ERROR_CODES);
+export const EmbeddedErrorCode = openEnum(EMBEDDED_ERROR_CODES);
 export type EmbeddedErrorCode = z.infer<typeof EmbeddedErrorCode>;
 
 /** A visitor connection (browser tab or app instance), seed 001 "Connection": camelCase, only in the embedded state. */
-export const Connection = z.looseObject({
+export const Connection = openObject({
   uniqueConnectionId: z.string().min(1),
-  currentUrl: z.string().nullable(),
+  currentUrl: openText().nullable(),
   activeSince: Instant,
-  status: z.enum(["active", "disconnected"]),
-  expectedDisconnect: z
-    .looseObject({ returnTimeSeconds: z.number().nullable(), message: z.string().nullable(), title: z.string().nullable(), ts: z.number() })
-    .nullable(),
+  status: openEnum(["active", "disconnected"]),
+  expectedDisconnect: openObject({
+    returnTimeSeconds: lenientNumber().nullable(),
+    message: openText().nullable(),
+    title: openText().nullable(),
+    ts: lenientNumber(),
+  }).nullable(),
   hasFocus: z.boolean(),
   lastFocusAt: Instant.nullable(),
-  screenWidth: z.number(),
-  screenHeight: z.number(),
+  screenWidth: lenientNumber(),
+  screenHeight: lenientNumber(),
   audioSupported: z.boolean(),
-  fullTabStatus: z.enum(["off", "authorizing", "active"]),
+  fullTabStatus: openEnum(["off", "authorizing", "active"]),
   requireAuthorizationForSession: z.boolean(),
   requireControlRequest: z.boolean(),
   allowRemoteConsole: z.boolean(),
@@ -84,10 +94,10 @@ export const Connection = z.looseObject({
   allowRemoteType: z.boolean(),
   allowFullScreen: z.boolean(),
   allowRequestFullTab: z.boolean(),
-  cobrowsingVideoEnabled: z.enum(["two_way", "visitor_to_agent", "agent_to_visitor", "disabled"]),
-  cobrowsingVideoAudioRelationship: z.enum(["independent", "video_requires_audio", "automatic"]),
+  cobrowsingVideoEnabled: openEnum(["two_way", "visitor_to_agent", "agent_to_visitor", "disabled"]),
+  cobrowsingVideoAudioRelationship: openEnum(["independent", "video_requires_audio", "automatic"]),
   enableSessionRating: z.boolean(),
-  agentPrompt: z.string().nullable(),
+  agentPrompt: openText().nullable(),
   assetsProxyConfigured: z.boolean(),
 });
 export type Connection = z.output<typeof Connection>;
@@ -96,14 +106,14 @@ export type Connection = z.output<typeof Connection>;
  * The visitor in the embedded state: the Visitor object of seed 001 with camelCase
  * names. Only `shortId` is taken as always there; the rest is typed when present.
  */
-export const EmbeddedVisitor = z.looseObject({
+export const EmbeddedVisitor = openObject({
   shortId: z.string().min(1),
   addedAt: Instant.nullish(),
   apiKey: z.string().nullish(),
   browserName: z.string().nullish(),
   callName: z.string().nullish(),
   deviceName: z.string().nullish(),
-  deviceType: z.enum(["desktop", "console", "mobile", "tablet", "smarttv", "wearable", "embedded"]).nullish(),
+  deviceType: openEnum(["desktop", "console", "mobile", "tablet", "smarttv", "wearable", "embedded"]).nullish(),
   email: z.string().nullish(),
   identities: z.array(z.string()).nullish(),
   integration: z.string().nullish(),
@@ -124,7 +134,7 @@ export const EmbeddedVisitor = z.looseObject({
   tags: z.array(z.string()).nullish(),
   uniqueId: z.string().nullish(),
   watchLink: z.string().nullish(),
-  sdk: z.enum(["web", "ios", "android"]).nullish(),
+  sdk: openEnum(["web", "ios", "android"]).nullish(),
 });
 export type EmbeddedVisitor = z.output<typeof EmbeddedVisitor>;
 
@@ -133,23 +143,24 @@ export type EmbeddedVisitor = z.output<typeof EmbeddedVisitor>;
  * Properties the seed types as "… | undefined" (or optional) are optional; null is
  * tolerated for them too, since JSON has no undefined.
  */
-export const EmbeddedSessionState = z.looseObject({
+export const EmbeddedSessionState = openObject({
   activeConnectionId: z.string().nullish(),
   agentIdleness: AgentIdleness,
   audioState: AudioState,
-  availableModes: z.array(SharingMode),
-  color: z.string(),
+  availableModes: arrayWithoutNulls(SharingMode),
+  color: openText(),
   connected: z.boolean(),
-  connections: z.array(Connection),
+  connections: arrayWithoutNulls(Connection),
   controlTool: ControlTool.nullable(),
-  currentUrl: z.string().nullable(),
-  dataBounceSpeed: z.number().nonnegative(),
+  currentUrl: openText().nullable(),
+  /** A measure: a numeric text reads as the number; anything else makes the event invalid. */
+  dataBounceSpeed: lenientNumber().refine((ms) => ms >= 0, "expected a latency of 0 ms or more"),
   isVideoOn: z.boolean(),
   mode: SessionMode.nullish(),
   muted: z.boolean(),
-  observersCount: z.number().int().nonnegative(),
+  observersCount: lenientNumber({ int: true }).refine((count) => count >= 0, "expected a count of 0 or more"),
   sessionStatus: SessionStatus,
-  size: z.looseObject({ width: z.number(), height: z.number() }).nullish(),
+  size: openObject({ width: lenientNumber(), height: lenientNumber() }).nullish(),
   videoAgentState: VideoAgentState,
   videoVisitorState: VideoVisitorState,
   viewerAudioAvailable: z.boolean(),
@@ -160,10 +171,10 @@ export type EmbeddedSessionState = z.output<typeof EmbeddedSessionState>;
 
 export const STATE_UPDATE = "upscope.sessionState.update";
 
-export const StateUpdateEvent = z.looseObject({ type: z.literal(STATE_UPDATE), state: EmbeddedSessionState });
-export const SessionEndedEvent = z.looseObject({ type: z.literal("sessionEnded"), reason: z.enum(["ended", "error"]) });
-export const CustomMessageEvent = z.looseObject({ type: z.literal("customMessage"), message: z.record(z.string(), z.unknown()) });
-export const ErrorEvent = z.looseObject({ type: z.literal("error"), error: EmbeddedErrorCode });
+export const StateUpdateEvent = openObject({ type: z.literal(STATE_UPDATE), state: EmbeddedSessionState });
+export const SessionEndedEvent = openObject({ type: z.literal("sessionEnded"), reason: openEnum(["ended", "error"]) });
+export const CustomMessageEvent = openObject({ type: z.literal("customMessage"), message: z.record(z.string(), z.unknown()) });
+export const ErrorEvent = openObject({ type: z.literal("error"), error: EmbeddedErrorCode });
 
 /** Any event the iframe sends to the parent frame, as documented. */
 export const EmbeddedEvent = z.discriminatedUnion("type", [StateUpdateEvent, SessionEndedEvent, CustomMessageEvent, ErrorEvent]);
@@ -204,7 +215,7 @@ export type EmbeddedInstruction = z.infer<typeof EmbeddedInstruction>;
 
 /** The state as sent: every field may have been left out by the recorder's field setting. */
 export const WireSessionState = EmbeddedSessionState.extend({
-  connections: z.array(Connection.partial()),
+  connections: arrayWithoutNulls(Connection.partial()),
   visitor: EmbeddedVisitor.partial().nullish(),
 }).partial();
 
@@ -245,6 +256,17 @@ export type EventContext = z.output<typeof EventContext>;
 
 export const WIRE_VERSION = 1;
 
+/** At most this many drift findings travel with one event. */
+export const MAX_RECORDED_DRIFT = 50;
+
+/** One drift finding as the recorder sends it (the kind is text, so a newer recorder's kinds still pass a collector). */
+export const RecordedDrift = z.looseObject({
+  path: z.string().min(1).max(300),
+  kind: z.string().min(1).max(40),
+  example: z.string().max(40).nullable(),
+});
+export type RecordedDrift = z.output<typeof RecordedDrift>;
+
 /**
  * One recorded event: an id made by the recorder when the message arrived (the key the
  * collector de-duplicates on and the lake merges on), when and where it was recorded,
@@ -261,6 +283,12 @@ export const RecordedEvent = z
     sequence: z.number().int().nonnegative(),
     context: EventContext.optional(),
     event: WireEvent.optional(),
+    /**
+     * The message's drift from the documented shapes that the recorder accepted (a new
+     * mode, a number sent as text …), as the drift ledger counts it: paths are relative
+     * to the event, examples only from categories and numbers.
+     */
+    drift: z.array(RecordedDrift).max(MAX_RECORDED_DRIFT).optional(),
     invalid: InvalidEventReport.optional(),
     /** Set by the collector when it stored the line. */
     receivedAt: z.iso.datetime({ offset: true }).optional(),

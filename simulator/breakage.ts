@@ -2,10 +2,15 @@
  * Deliberately schema-breaking records. A share of records (the invalid-record rate) is
  * broken the same way in every response and in the export, so a sync can be tested to
  * quarantine exactly those. The export lists them with the kind and the broken path.
+ *
+ * Each breakage makes the record unusable under the drift policy
+ * (data-loaders/drift/policy.ts): a required time missing, a time or measure of the
+ * wrong type, a time or measure that cannot be read. A value outside a documented list
+ * is drift, not breakage (see drift.ts): a sync keeps it.
  */
 import { unitFromKey } from "./rng.js";
 
-export type BreakageKind = "missing_required" | "wrong_type" | "unknown_enum";
+export type BreakageKind = "missing_required" | "wrong_type" | "unreadable_value";
 
 export interface Breakage {
   kind: BreakageKind;
@@ -13,7 +18,7 @@ export interface Breakage {
   path: (string | number)[];
 }
 
-const KINDS: readonly BreakageKind[] = ["missing_required", "wrong_type", "unknown_enum"];
+const KINDS: readonly BreakageKind[] = ["missing_required", "wrong_type", "unreadable_value"];
 
 /** Whether (and how) the record with this key is broken; null for a valid record. */
 export function breakageKindFor(seed: number, rate: number, source: string, recordKey: string | number): BreakageKind | null {

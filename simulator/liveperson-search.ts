@@ -182,14 +182,15 @@ function keywordMatches(built: BuiltEngagement, keyword: string, areas: readonly
   const wanted = areas && areas.length > 0 ? areas : ["chatLine", "surveyAnswer", "surveyQuestion", "visitorInfo", ...Object.keys(SDE_KEYS)];
   const texts: string[] = [];
   for (const area of wanted) {
-    if (area === "chatLine") for (const line of record.transcript?.lines ?? []) texts.push(line.text ?? "");
+    // Served records may carry drift (nulls in arrays, numbers for texts): read them as text.
+    if (area === "chatLine") for (const line of record.transcript?.lines ?? []) texts.push(String(line?.text ?? ""));
     const answers = [...(record.surveys?.preChat ?? []), ...(record.surveys?.postChat ?? []), ...(record.surveys?.operator ?? [])];
-    if (area === "surveyAnswer") for (const answer of answers) texts.push(answer.value ?? "");
-    if (area === "surveyQuestion") for (const answer of answers) texts.push(answer.displayName ?? "");
+    if (area === "surveyAnswer") for (const answer of answers) texts.push(String(answer?.value ?? ""));
+    if (area === "surveyQuestion") for (const answer of answers) texts.push(String(answer?.displayName ?? ""));
     if (area === "visitorInfo") texts.push(JSON.stringify(record.visitorInfo ?? {}));
     const keys = SDE_KEYS[area];
     if (keys) {
-      for (const event of record.sdes?.events ?? []) for (const key of keys) if (key in event) texts.push(JSON.stringify(event[key]));
+      for (const event of record.sdes?.events ?? []) for (const key of keys) if (event && key in event) texts.push(JSON.stringify(event[key]));
     }
   }
   return texts.some((text) => text.toLowerCase().includes(needle));

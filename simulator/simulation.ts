@@ -3,6 +3,7 @@ import { AgendizeData } from "./generate/agendize.js";
 import { LivePersonData } from "./generate/liveperson.js";
 import { UpscopeData } from "./generate/upscope.js";
 import { DEMO_CREDENTIALS } from "./credentials.js";
+import { resolveDrift, type DriftSettings, type SimulatedDriftKind } from "./drift.js";
 import { NO_FAULTS } from "./faults.js";
 import type { FaultRates } from "./faults.js";
 import { World } from "./world.js";
@@ -38,6 +39,11 @@ export interface SimulatorOptions {
   servedShare?: number;
   /** Share of LivePerson records marked `isPartial` (default 0.04), each to be fetched again by id. */
   livePersonPartialShare?: number;
+  /**
+   * Vendor drift (drift.ts): a share of records (`rate`, default 0) served drifted from the
+   * docs in one of `kinds` (default all), the same in every response and in the export.
+   */
+  drift?: { rate?: number; kinds?: readonly SimulatedDriftKind[] };
 }
 
 export interface ResolvedOptions {
@@ -56,6 +62,7 @@ export interface ResolvedOptions {
   dayCacheSize: number;
   servedShare: number;
   livePersonPartialShare: number;
+  drift: DriftSettings;
 }
 
 function nonNegative(name: string, value: number): number {
@@ -91,6 +98,7 @@ export function resolveOptions(options: SimulatorOptions): ResolvedOptions {
     dayCacheSize: Math.max(1, Math.trunc(options.dayCacheSize ?? 48)),
     servedShare: Math.min(1, nonNegative("servedShare", options.servedShare ?? 1)),
     livePersonPartialShare: Math.min(1, nonNegative("livePersonPartialShare", options.livePersonPartialShare ?? 0.04)),
+    drift: resolveDrift(options.drift),
   };
 }
 
@@ -116,6 +124,7 @@ export function createSimulation(options: ResolvedOptions): Simulation {
     dayCacheSize: options.dayCacheSize,
     servedShare: options.servedShare,
     livePersonPartialShare: options.livePersonPartialShare,
+    drift: options.drift,
   });
   return {
     options,

@@ -5,6 +5,7 @@
  */
 import { EMAIL_DOMAINS, FIRST_NAMES, LAST_NAMES, PLACES, PLATFORMS, PLATFORM_WEIGHTS, TAGS, maybeHostile } from "./content.js";
 import type { Place, Platform } from "./content.js";
+import { NO_DRIFT, type DriftSettings } from "./drift.js";
 import { LruCache } from "./lru.js";
 import { Rng, hashKey } from "./rng.js";
 import { DAY_MS, dayIndexOf } from "./time.js";
@@ -26,6 +27,8 @@ export interface WorldConfig {
   servedShare?: number;
   /** Share of LivePerson records served with `info.isPartial: true` (default 0.04). */
   livePersonPartialShare?: number;
+  /** Vendor drift (drift.ts): which share of records is served drifted from the docs, and how. */
+  drift?: DriftSettings;
 }
 
 export interface Person {
@@ -119,6 +122,10 @@ export class World {
 
   get seed(): number {
     return this.config.seed;
+  }
+
+  get drift(): DriftSettings {
+    return this.config.drift ?? NO_DRIFT;
   }
 
   /** First instant of the simulated history. */

@@ -2,18 +2,23 @@
  * Raw Agendize chat history shapes (seed 004, vendor-apis.md §3).
  *
  * Times are local wall-clock strings without offset plus an IANA `timeZone`; the email
- * field is really spelled `emaillAddress`. Unknown fields are kept (loose objects).
+ * field is really spelled `emaillAddress`. Each field declares its drift policy
+ * (data-loaders/drift/policy.ts): the chat's `id` (key) and the times with their zones
+ * are strict, since a chat must be keyed and placed in time; the message `source` is an
+ * open category (a new value is kept as its own), descriptive fields are open, nulls
+ * leave arrays, and undocumented fields are kept and reported as drift.
  */
 import { z } from "zod";
+import { arrayWithoutNulls, lenientId, lenientNumber, openEnum, openObject, openText, recordKey } from "../drift/policy.js";
 
-export const AgendizeId = z.union([z.string(), z.number()]).transform((value) => String(value));
+export const AgendizeId = lenientId();
 
 /** RFC 3339 date-time without zone (`2026-10-25T02:30:00`); a trailing offset is tolerated. */
 export const LocalDateTime = z
   .string()
   .regex(/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:?\d{2})?$/, "expected a local RFC 3339 date-time");
 
-/** An IANA zone name that this runtime can convert with (e.g. Europe/Paris). */
+/** An IANA zone name that this runtime can convert with (e.g. Europe/Paris): strict, it places the time. */
 export const IanaTimeZone = z.string().refine(
   (zone) => {
     try {
@@ -26,50 +31,51 @@ export const IanaTimeZone = z.string().refine(
   { message: "unknown IANA time zone" },
 );
 
-export const ZonedDateTime = z.looseObject({
+export const ZonedDateTime = openObject({
   dateTime: LocalDateTime,
   timeZone: IanaTimeZone,
 });
 export type ZonedDateTime = z.infer<typeof ZonedDateTime>;
 
-export const MessageSource = z.enum(["operator", "visitor"]);
+export const MESSAGE_SOURCES = ["operator", "visitor"] as const;
+export const MessageSource = openEnum(MESSAGE_SOURCES);
 export type MessageSource = z.infer<typeof MessageSource>;
 
-export const ChatMessage = z.looseObject({
+export const ChatMessage = openObject({
   id: AgendizeId,
-  sessionId: AgendizeId.optional(),
-  message: z.string(),
-  source: MessageSource,
+  sessionId: AgendizeId.nullish(),
+  message: openText().nullish(),
+  source: MessageSource.nullish(),
   sent: ZonedDateTime,
 });
 export type ChatMessage = z.infer<typeof ChatMessage>;
 
-export const ChatButton = z.looseObject({
-  id: AgendizeId,
-  name: z.string().nullish(),
+export const ChatButton = openObject({
+  id: AgendizeId.nullish(),
+  name: openText().nullish(),
 });
 export type ChatButton = z.infer<typeof ChatButton>;
 
-export const ChatVisitor = z.looseObject({
-  name: z.string().nullish(),
+export const ChatVisitor = openObject({
+  name: openText().nullish(),
   /** Sic: the vendor's spelling. */
-  emaillAddress: z.string().nullish(),
-  networkAddress: z.string().nullish(),
-  startPage: z.string().nullish(),
-  country: z.string().nullish(),
-  city: z.string().nullish(),
-  operatingSystem: z.string().nullish(),
-  browser: z.string().nullish(),
-  userAgent: z.string().nullish(),
+  emaillAddress: openText().nullish(),
+  networkAddress: openText().nullish(),
+  startPage: openText().nullish(),
+  country: openText().nullish(),
+  city: openText().nullish(),
+  operatingSystem: openText().nullish(),
+  browser: openText().nullish(),
+  userAgent: openText().nullish(),
 });
 export type ChatVisitor = z.infer<typeof ChatVisitor>;
 
-export const ChatSession = z.looseObject({
-  id: AgendizeId,
+export const ChatSession = openObject({
+  id: recordKey(),
   button: ChatButton.nullish(),
   visitor: ChatVisitor.nullish(),
   start: ZonedDateTime,
-  messages: z.array(ChatMessage),
+  messages: arrayWithoutNulls(ChatMessage),
 });
 export type ChatSession = z.infer<typeof ChatSession>;
 
@@ -83,14 +89,14 @@ export type ZonedDateTimeOptionalZone = z.infer<typeof ZonedDateTimeOptionalZone
 
 export const ChatSessionRecord = ChatSession.extend({
   start: ZonedDateTimeOptionalZone,
-  messages: z.array(ChatMessage.extend({ sent: ZonedDateTimeOptionalZone })),
+  messages: arrayWithoutNulls(ChatMessage.extend({ sent: ZonedDateTimeOptionalZone })),
 });
 export type ChatSessionRecord = z.infer<typeof ChatSessionRecord>;
 
-export const ChatHistorySummary = z.looseObject({
-  /** Seconds (float). */
-  averageChatSessionDuration: z.number(),
-  chatSessions: z.number().int().nonnegative(),
+export const ChatHistorySummary = openObject({
+  /** Seconds (float): a measure. */
+  averageChatSessionDuration: lenientNumber(),
+  chatSessions: lenientNumber({ int: true }).refine((count) => count >= 0, "expected a count of 0 or more"),
 });
 export type ChatHistorySummary = z.infer<typeof ChatHistorySummary>;
 

@@ -16,6 +16,7 @@
  */
 import type { Pseudonymizer } from "../privacy.js";
 import type { TableSpec } from "../lake/index.js";
+import { carryDrift } from "../drift/ledger.js";
 import { contentHash, type MappedRow } from "../sync/commit.js";
 import { pick, validateRecord, type QuarantineEntry } from "../sync/validate.js";
 import { AgendizeResponseError, formatRfc3339, type AgendizeClient, type ChatHistoryPage } from "./client.js";
@@ -165,7 +166,7 @@ function messageOf(error: unknown): string {
 export function mapChat(chat: ChatSessionRecord, times: ChatTimes, pseudonym: Pseudonymizer): MappedRow {
   // The record as validated, raw local times included; the lake is not published, marts are.
   const recordJson = JSON.stringify(chat);
-  return {
+  return carryDrift(chat, {
     chat_id: chat.id,
     start_time: new Date(times.startMs),
     end_time: times.endMs === null ? null : new Date(times.endMs),
@@ -176,7 +177,7 @@ export function mapChat(chat: ChatSessionRecord, times: ChatTimes, pseudonym: Ps
     name_pseudonym: pseudonym("name", chat.visitor?.name),
     content_hash: contentHash(recordJson),
     record_json: recordJson,
-  };
+  });
 }
 
 /**
@@ -186,7 +187,7 @@ export function mapChat(chat: ChatSessionRecord, times: ChatTimes, pseudonym: Ps
  */
 export function mapSummary(requested: Span, summary: ChatHistorySummary, itemsReturned: number, fetchedAt: Date): MappedRow {
   const summaryId = summaryIdOf(requested);
-  return {
+  return carryDrift(summary, {
     summary_id: summaryId,
     window_start: new Date(requested.from),
     window_end: new Date(requested.to),
@@ -195,7 +196,7 @@ export function mapSummary(requested: Span, summary: ChatHistorySummary, itemsRe
     items_returned: itemsReturned,
     fetched_at: fetchedAt,
     content_hash: contentHash(JSON.stringify({ summaryId, summary, itemsReturned })),
-  };
+  });
 }
 
 /** What one or more list responses yield, keyed so that re-reads merge. */

@@ -11,6 +11,8 @@
  * An event the recorder itself found invalid (its `invalid` report) and a line that is
  * not a recorded event at all are quarantined with the field path and message.
  */
+import { carryDrift, noteDrift } from "../drift/ledger.js";
+import { DRIFT_KINDS, parseWithDrift, type DriftFinding, type DriftKind } from "../drift/policy.js";
 import type { QuarantineRecord, TableSpec } from "../lake/index.js";
 import { contentHash, type MappedRow } from "../sync/commit.js";
 import { formatPath, pick } from "../sync/validate.js";
@@ -41,12 +43,25 @@ export const EVENTS_TABLE: TableSpec = {
 /** A quarantine entry before it gets its run id and time. */
 export type EventProblem = Omit<QuarantineRecord, "fetchedAt" | "runId">;
 
+/**
+ * The drift the recorder met in the iframe's message (and normalised before sending),
+ * with paths from the recorded envelope: `event.state.mode`, as the sync's own
+ * validation names what it still sees.
+ */
+function recorderDrift(event: RecordedEvent): DriftFinding[] {
+  return (event.drift ?? []).map((finding) => ({
+    path: `event.${finding.path}`,
+    kind: (DRIFT_KINDS as readonly string[]).includes(finding.kind) ? (finding.kind as DriftKind) : "unknown_field",
+    example: finding.example,
+  }));
+}
+
 /** The row of a valid event (one that carries `event`, not an `invalid` report). */
 export function mapRecordedEvent(event: RecordedEvent): MappedRow {
   const { receivedAt, ...recorded } = event;
   const recordJson = canonicalJson(recorded);
   const state = event.event?.type === "upscope.sessionState.update" ? event.event.state : undefined;
-  return {
+  return carryDrift(event, {
     event_id: event.id,
     recorded_at: new Date(Date.parse(event.recordedAt)),
     received_at: receivedAt ? new Date(Date.parse(receivedAt)) : null,
@@ -58,7 +73,7 @@ export function mapRecordedEvent(event: RecordedEvent): MappedRow {
     sequence: event.sequence,
     content_hash: contentHash(recordJson),
     record_json: recordJson,
-  };
+  }, recorderDrift(event));
 }
 
 /**
@@ -84,15 +99,16 @@ export class RecordedEventCollector {
   add(raw: unknown, position: string): void {
     const id = pick(raw, "id") ?? position;
     this.seen.add(id);
-    const parsed = RecordedEvent.safeParse(raw);
+    const parsed = parseWithDrift(RecordedEvent, raw);
     if (!parsed.success) {
       this.markBad(id);
-      for (const issue of parsed.error.issues) {
+      for (const issue of parsed.issues) {
         this.problems.push({ source: EMBEDDED_SOURCE, recordId: `events:${id}`, fieldPath: formatPath(issue.path), message: issue.message, raw });
       }
       return;
     }
     const event = parsed.data;
+    noteDrift(event, parsed.drift);
     if (event.invalid) {
       // The recorder found the iframe's message off the documented shapes: kept aside, never dropped.
       this.markBad(id);

@@ -1,14 +1,23 @@
 /**
  * Raw LivePerson Engagement History shapes (seed 003, vendor-apis.md §2).
  *
- * Loose objects everywhere (unknown fields never fail), the epoch-millisecond twins are
- * the required timestamps, ids that the seed shows both as strings and as numbers are
- * accepted in both forms and normalised to strings.
+ * Each field of a record declares its drift policy (data-loaders/drift/policy.ts):
+ * strict are the key (`info.engagementId`) and the epoch-millisecond times (the
+ * required `startTimeL`/`endTimeL`, each line's `timeL`, a co-browse session's
+ * `startTimeL`); measures (`duration`, MCS, line scores) read a numeric text as the
+ * number and quarantine anything else; categories (line `source`, `textType`, visitor
+ * `device` and `operatingSystem`, co-browse `endReason`) and descriptive fields are
+ * open: kept, normalised and reported as drift. Unknown fields never fail and are
+ * reported. Ids that the seed shows both as strings and as numbers become strings.
  */
 import { z } from "zod";
+import { arrayWithoutNulls, lenientId, lenientNumber, numberOrTextId, openEnum, openObject, openText, recordKey } from "../drift/policy.js";
 
-/** agentId, skillId, lobId, campaign ids…: `"3"`, `-1` and `213185812` all occur. */
-export const LpId = z.union([z.string(), z.number()]).transform((value) => String(value));
+/**
+ * agentId, skillId, agentGroupId, lobId, campaign ids…: documented as numbers, and `"3"`,
+ * `-1` and `213185812` all occur in the seed, so neither form is drift; kept as text.
+ */
+export const LpId = numberOrTextId();
 
 /** A number that the seed's request examples sometimes send as a string (`"1485330205108"`, `"30"`). */
 export const NumberLike = z.union([
@@ -96,167 +105,178 @@ export const SearchMetadata = z.looseObject({
 });
 export type SearchMetadata = z.infer<typeof SearchMetadata>;
 
-export const EngagementInfo = z.looseObject({
-  engagementId: z.string(),
+export const EngagementInfo = openObject({
+  engagementId: recordKey(),
   startTimeL: EpochMs,
   endTimeL: EpochMs,
-  startTime: z.string().optional(),
-  endTime: z.string().optional(),
-  duration: z.number().optional(),
-  visitorId: z.string().optional(),
-  visitorName: z.string().nullish(),
-  sharkEngagementId: z.string().optional(),
-  isInteractive: z.boolean().optional(),
-  accountId: LpId.optional(),
+  startTime: openText().nullish(),
+  endTime: openText().nullish(),
+  /** Seconds: a measure. */
+  duration: lenientNumber().nullish(),
+  visitorId: lenientId({ personal: true }).nullish(),
+  visitorName: openText().nullish(),
+  sharkEngagementId: lenientId().nullish(),
+  isInteractive: z.boolean().nullish(),
+  accountId: LpId.nullish(),
   agentId: LpId.nullish(),
-  agentName: z.string().nullish(),
-  agentNickName: z.string().nullish(),
-  agentLoginName: z.string().nullish(),
-  agentFullName: z.string().nullish(),
-  agentDeleted: z.boolean().optional(),
+  agentName: openText().nullish(),
+  agentNickName: openText().nullish(),
+  agentLoginName: openText().nullish(),
+  agentFullName: openText().nullish(),
+  agentDeleted: z.boolean().nullish(),
   skillId: LpId.nullish(),
-  skillName: z.string().nullish(),
-  isAgentSurvey: z.boolean().optional(),
-  isPostChatSurvey: z.boolean().optional(),
-  isPreChatSurvey: z.boolean().optional(),
-  channel: z.number().int().optional(),
-  startReason: LpId.optional(),
-  startReasonDesc: z.string().optional(),
-  endReason: LpId.optional(),
-  endReasonDesc: z.string().optional(),
-  engagementSet: z.number().int().optional(),
-  engagementSequence: z.number().int().optional(),
+  skillName: openText().nullish(),
+  isAgentSurvey: z.boolean().nullish(),
+  isPostChatSurvey: z.boolean().nullish(),
+  isPreChatSurvey: z.boolean().nullish(),
+  channel: lenientNumber({ int: true }).nullish(),
+  startReason: LpId.nullish(),
+  startReasonDesc: openText().nullish(),
+  endReason: LpId.nullish(),
+  endReasonDesc: openText().nullish(),
+  engagementSet: lenientNumber({ int: true }).nullish(),
+  engagementSequence: lenientNumber({ int: true }).nullish(),
   agentGroupId: LpId.nullish(),
-  agentGroupName: z.string().nullish(),
-  mcs: z.number().nullish(),
-  alertedMCS: z.number().nullish(),
-  chatMCS: z.number().nullish(),
-  chatRequestedTime: z.string().optional(),
-  chatRequestedTimeL: EpochMs.optional(),
-  chatStartUrl: z.string().nullish(),
-  chatStartPage: z.string().nullish(),
-  isPartial: z.boolean().optional(),
-  interactive: z.boolean().optional(),
-  ended: z.boolean().optional(),
-  chatDataEnriched: z.boolean().optional(),
+  agentGroupName: openText().nullish(),
+  mcs: lenientNumber().nullish(),
+  alertedMCS: lenientNumber().nullish(),
+  chatMCS: lenientNumber().nullish(),
+  chatRequestedTime: openText().nullish(),
+  chatRequestedTimeL: EpochMs.nullish(),
+  chatStartUrl: openText().nullish(),
+  chatStartPage: openText().nullish(),
+  isPartial: z.boolean().nullish(),
+  interactive: z.boolean().nullish(),
+  ended: z.boolean().nullish(),
+  chatDataEnriched: z.boolean().nullish(),
 });
 export type EngagementInfo = z.infer<typeof EngagementInfo>;
 
-export const LineSource = z.enum(["visitor", "agent", "system"]);
+export const LINE_SOURCES = ["visitor", "agent", "system"] as const;
+export const LineSource = openEnum(LINE_SOURCES);
 export type LineSource = z.infer<typeof LineSource>;
 
-export const TextType = z.enum(["plain", "html", "url", "rich-content"]);
+export const TEXT_TYPES = ["plain", "html", "url", "rich-content"] as const;
+export const TextType = openEnum(TEXT_TYPES);
 export type TextType = z.infer<typeof TextType>;
 
-export const TranscriptLine = z.looseObject({
-  time: z.string().optional(),
+export const TranscriptLine = openObject({
+  time: openText().nullish(),
   timeL: EpochMs,
-  controlType: z.number().int().optional(),
-  text: z.string().optional(),
+  controlType: lenientNumber({ int: true }).nullish(),
+  text: openText().nullish(),
   /** Rich-content payload (structured content), kept as-is. */
-  json: z.record(z.string(), z.unknown()).optional(),
-  by: z.string().nullish(),
-  source: LineSource,
-  subType: z.string().optional(),
-  textType: TextType.optional(),
-  cannedAnswerType: z.number().int().optional(),
-  agentId: LpId.optional(),
-  lineSeq: z.string().optional(),
+  json: z.record(z.string(), z.unknown()).nullish(),
+  by: openText().nullish(),
+  source: LineSource.nullish(),
+  subType: openText().nullish(),
+  textType: TextType.nullish(),
+  cannedAnswerType: lenientNumber({ int: true }).nullish(),
+  agentId: LpId.nullish(),
+  /** Documented as text ("78"): a number is drift. */
+  lineSeq: lenientId().nullish(),
 });
 export type TranscriptLine = z.infer<typeof TranscriptLine>;
 
-export const LineScore = z.looseObject({
-  lineSeq: z.string(),
-  lineRawScore: z.number(),
-  mcs: z.number(),
+export const LineScore = openObject({
+  lineSeq: lenientId().nullish(),
+  lineRawScore: lenientNumber(),
+  mcs: lenientNumber(),
 });
 export type LineScore = z.infer<typeof LineScore>;
 
-/** Survey `source` is documented as pre-chat/post-chat/operator but the seed shows "Pre-Chat" and "Exit". */
-export const SurveyAnswer = z.looseObject({
-  scope: z.string().optional(),
-  source: z.string().optional(),
-  displayName: z.string().optional(),
-  value: z.string().nullish(),
-  values: z.array(z.string()).nullish(),
-  answersId: z.array(z.number()).nullish(),
-  name: z.string().optional(),
-  time: z.string().optional(),
-  timeL: EpochMs.optional(),
-  questionID: z.number().optional(),
-  surveyID: z.number().optional(),
+/** Survey `source` is documented as pre-chat/post-chat/operator but the seed shows "Pre-Chat" and "Exit": open text. */
+export const SurveyAnswer = openObject({
+  scope: openText().nullish(),
+  source: openText().nullish(),
+  displayName: openText().nullish(),
+  value: openText().nullish(),
+  values: arrayWithoutNulls(openText()).nullish(),
+  answersId: arrayWithoutNulls(lenientNumber()).nullish(),
+  name: openText().nullish(),
+  time: openText().nullish(),
+  timeL: EpochMs.nullish(),
+  questionID: lenientNumber().nullish(),
+  surveyID: lenientNumber().nullish(),
 });
 export type SurveyAnswer = z.infer<typeof SurveyAnswer>;
 
-export const Surveys = z.looseObject({
-  preChat: z.array(SurveyAnswer).optional(),
-  postChat: z.array(SurveyAnswer).optional(),
-  operator: z.array(SurveyAnswer).optional(),
+export const Surveys = openObject({
+  preChat: arrayWithoutNulls(SurveyAnswer).nullish(),
+  postChat: arrayWithoutNulls(SurveyAnswer).nullish(),
+  operator: arrayWithoutNulls(SurveyAnswer).nullish(),
 });
 export type Surveys = z.infer<typeof Surveys>;
 
-export const Campaign = z.looseObject({
-  campaignEngagementId: LpId.optional(),
-  campaignEngagementName: z.string().optional(),
-  campaignId: LpId.optional(),
-  campaignName: z.string().optional(),
-  goalId: LpId.optional(),
-  goalName: z.string().optional(),
-  engagementAgentNote: z.string().nullish(),
-  visitorBehaviorId: LpId.optional(),
-  visitorBehaviorName: z.string().optional(),
-  visitorProfileId: LpId.optional(),
-  visitorProfileName: z.string().optional(),
-  lobId: LpId.optional(),
-  lobName: z.string().optional(),
+export const Campaign = openObject({
+  campaignEngagementId: LpId.nullish(),
+  campaignEngagementName: openText().nullish(),
+  campaignId: LpId.nullish(),
+  campaignName: openText().nullish(),
+  goalId: LpId.nullish(),
+  goalName: openText().nullish(),
+  engagementAgentNote: openText().nullish(),
+  visitorBehaviorId: LpId.nullish(),
+  visitorBehaviorName: openText().nullish(),
+  visitorProfileId: LpId.nullish(),
+  visitorProfileName: openText().nullish(),
+  lobId: LpId.nullish(),
+  lobName: openText().nullish(),
 });
 export type Campaign = z.infer<typeof Campaign>;
 
-export const VisitorInfo = z.looseObject({
-  country: z.string().nullish(),
-  countryCode: z.string().nullish(),
-  state: z.string().nullish(),
-  city: z.string().nullish(),
-  isp: z.string().nullish(),
-  org: z.string().nullish(),
-  device: z.string().nullish(),
-  ipAddress: z.string().nullish(),
-  browser: z.string().nullish(),
-  browserType: z.string().nullish(),
-  operatingSystem: z.string().nullish(),
+export const VISITOR_DEVICES = ["DESKTOP", "TABLET", "MOBILE", "NA"] as const;
+export const VISITOR_OPERATING_SYSTEMS = ["NA", "WINDOWS", "MAC_OSX", "LINUX", "IOS", "ANDROID"] as const;
+
+export const VisitorInfo = openObject({
+  country: openText().nullish(),
+  countryCode: openText().nullish(),
+  state: openText().nullish(),
+  city: openText().nullish(),
+  isp: openText().nullish(),
+  org: openText().nullish(),
+  device: openEnum(VISITOR_DEVICES).nullish(),
+  ipAddress: openText().nullish(),
+  browser: openText().nullish(),
+  /** "e.g. CHROME or FIREFOX": not a closed list. */
+  browserType: openText().nullish(),
+  operatingSystem: openEnum(VISITOR_OPERATING_SYSTEMS).nullish(),
 });
 export type VisitorInfo = z.infer<typeof VisitorInfo>;
 
-export const CoBrowseSession = z.looseObject({
-  sessionId: z.string(),
-  startTime: z.string().optional(),
+/** Sic: "UNKOWN" is the documented spelling. */
+export const COBROWSE_END_REASONS = ["UNKOWN", "SERVER", "VISITOR", "AGENT", "TIMEOUT"] as const;
+
+export const CoBrowseSession = openObject({
+  sessionId: lenientId(),
+  startTime: openText().nullish(),
   startTimeL: EpochMs,
-  endTime: z.string().optional(),
-  endTimeL: EpochMs.optional(),
-  interactiveTime: z.string().optional(),
-  interactiveTimeL: EpochMs.optional(),
-  endReason: z.string().optional(),
-  /** Milliseconds. */
-  duration: z.number().optional(),
-  interactive: z.boolean().optional(),
+  endTime: openText().nullish(),
+  endTimeL: EpochMs.nullish(),
+  interactiveTime: openText().nullish(),
+  interactiveTimeL: EpochMs.nullish(),
+  endReason: openEnum(COBROWSE_END_REASONS).nullish(),
+  /** Milliseconds: a measure. */
+  duration: lenientNumber().nullish(),
+  interactive: z.boolean().nullish(),
 });
 export type CoBrowseSession = z.infer<typeof CoBrowseSession>;
 
-/** Engagement attributes: many event kinds, kept loose on purpose. */
-export const Sdes = z.looseObject({
-  events: z.array(z.record(z.string(), z.unknown())).optional(),
+/** Engagement attributes: many event kinds, kept loose on purpose (their keys are not checked). */
+export const Sdes = openObject({
+  events: arrayWithoutNulls(z.record(z.string(), z.unknown())).nullish(),
 });
 export type Sdes = z.infer<typeof Sdes>;
 
-export const InteractionHistoryRecord = z.looseObject({
+export const InteractionHistoryRecord = openObject({
   info: EngagementInfo,
-  transcript: z.looseObject({ lines: z.array(TranscriptLine) }).optional(),
-  lineScores: z.array(LineScore).optional(),
-  surveys: Surveys.optional(),
-  campaign: Campaign.optional(),
-  visitorInfo: VisitorInfo.optional(),
-  coBrowseSessions: z.looseObject({ coBrowseSessionsList: z.array(CoBrowseSession) }).optional(),
-  sdes: Sdes.optional(),
+  transcript: openObject({ lines: arrayWithoutNulls(TranscriptLine) }).nullish(),
+  lineScores: arrayWithoutNulls(LineScore).nullish(),
+  surveys: Surveys.nullish(),
+  campaign: Campaign.nullish(),
+  visitorInfo: VisitorInfo.nullish(),
+  coBrowseSessions: openObject({ coBrowseSessionsList: arrayWithoutNulls(CoBrowseSession) }).nullish(),
+  sdes: Sdes.nullish(),
 });
 export type InteractionHistoryRecord = z.infer<typeof InteractionHistoryRecord>;
 

@@ -16,6 +16,7 @@ import type { SearchFilterInput } from "./schemas.js";
 import { InteractionHistoryRecord } from "./schemas.js";
 import type { TableSpec } from "../lake/index.js";
 import type { Pseudonymizer } from "../privacy.js";
+import { carryDrift } from "../drift/ledger.js";
 import { contentHash, type MappedRow } from "../sync/commit.js";
 import { pick, validateRecord, type QuarantineEntry } from "../sync/validate.js";
 import { MAX_WINDOW_MS, PAGE_SIZE, type LivePersonClient, type SearchPage } from "./client.js";
@@ -81,7 +82,7 @@ export function mapEngagement(record: InteractionHistoryRecord, pseudonym: Pseud
   const emails = structuredEmails(record)
     .map((email) => pseudonym("email", email))
     .filter((value): value is string => value !== null);
-  return {
+  return carryDrift(record, {
     engagement_id: record.info.engagementId,
     start_time: new Date(record.info.startTimeL),
     end_time: new Date(record.info.endTimeL),
@@ -91,7 +92,7 @@ export function mapEngagement(record: InteractionHistoryRecord, pseudonym: Pseud
     email_pseudonyms: [...new Set(emails)],
     content_hash: contentHash(recordJson),
     record_json: recordJson,
-  };
+  });
 }
 
 export interface WindowHooks {

@@ -4,6 +4,7 @@
  * trailing re-read window re-fetches records every night by design).
  */
 import { createHash } from "node:crypto";
+import { recordDrift } from "../drift/ledger.js";
 import type { Lake, TableSpec } from "../lake/index.js";
 
 export type MappedRow = Record<string, unknown> & { content_hash: string };
@@ -60,5 +61,7 @@ async function commitNow(lake: Lake, spec: TableSpec, rows: readonly MappedRow[]
   // The lake compares hashes inside its own upsert (one DuckDB, no second reader over
   // the whole lake per commit) and rewrites only months that receive changed rows.
   const { rowsWritten } = await lake.upsertRecords(spec, rows, { skipUnchangedBy: "content_hash" });
+  // The drift these records carry, in the same commit step (before any watermark moves).
+  await recordDrift(lake, spec, rows);
   return { written: rowsWritten, unchanged: rows.length - rowsWritten };
 }

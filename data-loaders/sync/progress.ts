@@ -5,12 +5,17 @@
  * source and carries absolute counts, not just a spinner.
  */
 import type { SourceName } from "../config.js";
+import type { DriftKind } from "../drift/policy.js";
 
 export interface SourceCounters {
   pages: number;
   records: number;
   retries: number;
   quarantined: number;
+  /** Records kept although they drifted from the vendor's docs (see data-loaders/drift/). */
+  drifted: number;
+  /** Of those, how many carried each kind of drift. */
+  driftKinds: Partial<Record<DriftKind, number>>;
   written: number;
   startedAt: number;
   finishedAt: number | undefined;
@@ -34,6 +39,8 @@ export class SyncProgress {
       records: 0,
       retries: 0,
       quarantined: 0,
+      drifted: 0,
+      driftKinds: {},
       written: 0,
       startedAt: this.clock(),
       finishedAt: undefined,
@@ -64,6 +71,13 @@ export class SyncProgress {
     this.get(source).quarantined += count;
   }
 
+  /** One record kept with drift, of these kinds. */
+  drift(source: SourceName, kinds: readonly DriftKind[]): void {
+    const counters = this.get(source);
+    counters.drifted += 1;
+    for (const kind of new Set(kinds)) counters.driftKinds[kind] = (counters.driftKinds[kind] ?? 0) + 1;
+  }
+
   written(source: SourceName, rows: number): void {
     this.get(source).written += rows;
   }
@@ -74,11 +88,23 @@ export class SyncProgress {
     counters.status = outcome.ok ? "ok" : "failed";
     counters.error = outcome.ok ? undefined : outcome.error;
     this.write(outcome.ok ? `[${source}] done: ${this.describe(counters)}` : `[${source}] FAILED: ${outcome.error}`);
+    const warning = this.driftWarning(source, counters);
+    if (warning) this.write(`[${source}] ${warning}`);
+  }
+
+  /** The warning for a source that kept drifted records, or undefined. Counts and kinds only: never a value. */
+  private driftWarning(source: SourceName, counters: SourceCounters): string | undefined {
+    if (counters.drifted === 0) return undefined;
+    const kinds = Object.entries(counters.driftKinds)
+      .sort(([a], [b]) => a.localeCompare(b))
+      .map(([kind, count]) => `${kind} in ${count}`)
+      .join(", ");
+    return `warning: ${counters.drifted} ${source} records kept with vendor drift (${kinds}); kept, not quarantined: see the drift ledger on the Data page`;
   }
 
   skip(source: SourceName, reason: string): void {
     this.counters.set(source, {
-      pages: 0, records: 0, retries: 0, quarantined: 0, written: 0,
+      pages: 0, records: 0, retries: 0, quarantined: 0, drifted: 0, driftKinds: {}, written: 0,
       startedAt: this.clock(), finishedAt: this.clock(), status: "skipped", error: reason,
     });
   }
@@ -95,7 +121,8 @@ export class SyncProgress {
   private describe(counters: SourceCounters): string {
     const seconds = Math.max(((counters.finishedAt ?? this.clock()) - counters.startedAt) / 1000, 0.001);
     const rate = Math.round(counters.records / seconds);
-    return `${counters.pages} pages, ${counters.records} records (${rate}/s), ${counters.retries} retries, ${counters.quarantined} quarantined`;
+    const drift = counters.drifted > 0 ? `, ${counters.drifted} kept with drift` : "";
+    return `${counters.pages} pages, ${counters.records} records (${rate}/s), ${counters.retries} retries, ${counters.quarantined} quarantined${drift}`;
   }
 
   private maybePrint(source: SourceName): void {
@@ -121,6 +148,8 @@ export class SyncProgress {
     ]);
     const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => (r[i] ?? "").length)));
     const line = (cells: string[]) => cells.map((cell, i) => (i === 0 || i === 1 ? cell.padEnd(widths[i] ?? 0) : cell.padStart(widths[i] ?? 0))).join("  ");
-    return [line(header), widths.map((w) => "-".repeat(w)).join("  "), ...rows.map(line)].join("\n");
+    // Drift never fails a run, but whoever reads the log should see it.
+    const warnings = [...this.counters.entries()].map(([source, c]) => this.driftWarning(source, c)).filter((w): w is string => w !== undefined);
+    return [line(header), widths.map((w) => "-".repeat(w)).join("  "), ...rows.map(line), ...warnings].join("\n");
   }
 }

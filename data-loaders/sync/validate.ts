@@ -2,9 +2,13 @@
  * Validation of one vendor record against its zod schema. A record that fails is
  * never dropped: it becomes a quarantine entry naming the source, the record and
  * the field, and keeps the raw record so it can be replayed once the cause is fixed.
+ * A record that only drifted from the docs (see data-loaders/drift/policy.ts) passes,
+ * its drift registered on the validated value for the drift ledger.
  */
 import type { z } from "zod";
 import type { SourceName } from "../config.js";
+import { noteDrift } from "../drift/ledger.js";
+import { parseWithDrift, type DriftFinding } from "../drift/policy.js";
 
 export interface QuarantineEntry {
   source: SourceName;
@@ -15,7 +19,7 @@ export interface QuarantineEntry {
   raw: unknown;
 }
 
-export type Validated<T> = { ok: true; value: T } | { ok: false; problems: QuarantineEntry[] };
+export type Validated<T> = { ok: true; value: T; drift: readonly DriftFinding[] } | { ok: false; problems: QuarantineEntry[] };
 
 /** Formats a zod path the way people write it: `info.engagementId`, `agents[0].id`. */
 export function formatPath(path: readonly PropertyKey[]): string {
@@ -33,12 +37,15 @@ export function validateRecord<S extends z.ZodType>(
   raw: unknown,
   recordIdOf: (raw: unknown) => string | undefined,
 ): Validated<z.output<S>> {
-  const parsed = schema.safeParse(raw);
-  if (parsed.success) return { ok: true, value: parsed.data };
+  const parsed = parseWithDrift(schema, raw);
+  if (parsed.success) {
+    noteDrift(parsed.data, parsed.drift);
+    return { ok: true, value: parsed.data, drift: parsed.drift };
+  }
   const recordId = recordIdOf(raw) ?? "(unknown id)";
   return {
     ok: false,
-    problems: parsed.error.issues.map((issue) => ({
+    problems: parsed.issues.map((issue) => ({
       ...where,
       recordId,
       fieldPath: formatPath(issue.path),

@@ -13,6 +13,7 @@
  */
 import type { TableSpec } from "../lake/index.js";
 import type { Pseudonymizer } from "../privacy.js";
+import { carryDrift } from "../drift/ledger.js";
 import { contentHash, type MappedRow } from "../sync/commit.js";
 import { pick, validateRecord, type QuarantineEntry } from "../sync/validate.js";
 import { Session, Visitor } from "./schemas.js";
@@ -83,7 +84,7 @@ export function toInstant(value: string): Date {
 export function mapSession(session: Session, pseudonym: Pseudonymizer, visitorId: string | undefined): MappedRow {
   const record: Session = session.visitor_id === undefined && visitorId !== undefined ? { ...session, visitor_id: visitorId } : session;
   const recordJson = canonicalJson(record);
-  return {
+  return carryDrift(session, {
     session_id: record.id,
     started_at: toInstant(record.started_at),
     ended_at: record.ended_at ? toInstant(record.ended_at) : null,
@@ -93,7 +94,7 @@ export function mapSession(session: Session, pseudonym: Pseudonymizer, visitorId
     unique_id_pseudonym: pseudonym("identity", record.visitor_unique_id),
     content_hash: contentHash(recordJson),
     record_json: recordJson,
-  };
+  });
 }
 
 /**
@@ -111,7 +112,7 @@ export function firstSeenOf(visitor: Visitor, earliestSessionMs: number | undefi
 export function mapVisitor(visitor: Visitor, firstSeenAt: Date, pseudonym: Pseudonymizer): MappedRow {
   const recordJson = canonicalJson(visitor);
   const identities = (visitor.identities ?? []).map((identity) => pseudonym("identity", identity)).filter((value): value is string => value !== null);
-  return {
+  return carryDrift(visitor, {
     visitor_id: visitor.short_id,
     first_seen_at: firstSeenAt,
     last_seen_at: visitor.last_seen_at ? toInstant(visitor.last_seen_at) : null,
@@ -122,7 +123,7 @@ export function mapVisitor(visitor: Visitor, firstSeenAt: Date, pseudonym: Pseud
     identity_pseudonyms: [...new Set(identities)],
     content_hash: contentHash(recordJson),
     record_json: recordJson,
-  };
+  });
 }
 
 /** The Visitor object without the arrays that are not part of the visitor row. */

@@ -22,7 +22,8 @@
  * Bundled with zod into one dependency-free ES module by embedded/build.ts.
  */
 import { resolveFieldSettings, filterEvent, filterUnknown, type FieldSettings } from "../fields.js";
-import { EmbeddedEvent, formatIssuePath, WIRE_VERSION, type EventContext, type RecordedEvent } from "../schemas.js";
+import { parseWithDrift, type DriftFinding } from "../../data-loaders/drift/policy.js";
+import { EmbeddedEvent, formatIssuePath, MAX_RECORDED_DRIFT, WIRE_VERSION, type EventContext, type RecordedEvent } from "../schemas.js";
 import { bufferedEvent, EventBuffer, type BufferedEvent } from "./buffer.js";
 
 export * from "./instructions.js";
@@ -64,6 +65,11 @@ export interface RecorderOptions {
   };
   /** Called for each message from the iframe that fails the documented shapes (it is still sent, as an `invalid` report). */
   onInvalid?: (report: RecordedEvent) => void;
+  /**
+   * Called for each message that drifted from the documented shapes but is usable (a new
+   * mode, a number sent as text …): it is recorded as an event, its drift sent with it.
+   */
+  onDrift?: (event: RecordedEvent, drift: readonly DriftFinding[]) => void;
   /** Called when the buffer is full and drops its oldest event, or when the collector refuses an event for good (400). */
   onError?: (problem: RecorderProblem) => void;
 }
@@ -79,6 +85,8 @@ export interface RecorderStats {
   ignored: number;
   /** Messages from the iframe that failed the documented shapes. */
   invalid: number;
+  /** Messages recorded although they drifted from the documented shapes (new values, numbers as text …). */
+  drifted: number;
   /** Events the collector acknowledged. */
   acknowledged: number;
   /** Events waiting in the buffer. */
@@ -140,7 +148,7 @@ export function recordEmbeddedSession(iframe: HTMLIFrameElement, options: Record
   const embedId = randomId();
   let context: EventContext | undefined = options.context;
   let sequence = 0;
-  const counts = { received: 0, ignored: 0, invalid: 0, acknowledged: 0, dropped: 0, refused: 0 };
+  const counts = { received: 0, ignored: 0, invalid: 0, drifted: 0, acknowledged: 0, dropped: 0, refused: 0 };
   const report = (problem: RecorderProblem) => {
     try {
       options.onError?.(problem);
@@ -189,11 +197,21 @@ export function recordEmbeddedSession(iframe: HTMLIFrameElement, options: Record
   let isolate = 0;
 
   const record = (data: unknown) => {
-    const checked = EmbeddedEvent.safeParse(data);
+    // Drift (a new enum value, a number as text, an undocumented field) is recorded with the event, not reported as invalid.
+    const checked = parseWithDrift(EmbeddedEvent, data);
     const base = { v: WIRE_VERSION, id: randomId(), recordedAt: new Date().toISOString(), embedId, sequence: sequence++, ...(context ? { context } : {}) };
     let envelope: RecordedEvent;
     if (checked.success) {
-      envelope = { ...base, event: filterEvent(checked.data, fields) } as RecordedEvent;
+      const drift = checked.drift.slice(0, MAX_RECORDED_DRIFT);
+      envelope = { ...base, event: filterEvent(checked.data, fields), ...(drift.length > 0 ? { drift } : {}) } as RecordedEvent;
+      if (drift.length > 0) {
+        counts.drifted += 1;
+        try {
+          options.onDrift?.(envelope, drift);
+        } catch {
+          // see report()
+        }
+      }
     } else {
       counts.invalid += 1;
       const type = data !== null && typeof data === "object" && typeof (data as { type?: unknown }).type === "string" ? String((data as { type: string }).type).slice(0, 200) : null;
@@ -204,7 +222,7 @@ export function recordEmbeddedSession(iframe: HTMLIFrameElement, options: Record
       } catch {
         raw = null; // BigInt or a cycle (structured clone allows both): the issues still say what was wrong
       }
-      const issues = checked.error.issues.slice(0, 20).map((issue) => ({ path: formatIssuePath(issue.path).slice(0, 500), message: issue.message.slice(0, 2000) }));
+      const issues = checked.issues.slice(0, 20).map((issue) => ({ path: formatIssuePath(issue.path).slice(0, 500), message: issue.message.slice(0, 2000) }));
       envelope = { ...base, invalid: { type, issues, raw } } as RecordedEvent;
       try {
         options.onInvalid?.(envelope);

@@ -7,6 +7,7 @@ import type { z } from "zod";
 import type { ChatSession } from "../../data-loaders/agendize/schemas.js";
 import { breakageKindFor, setAtPath } from "../breakage.js";
 import type { Breakage } from "../breakage.js";
+import { driftKindFor, driftPick, type AppliedDrift } from "../drift.js";
 import { PAGES, SITE, TOPICS, maybeHostile } from "../content.js";
 import { LruCache } from "../lru.js";
 import { Rng } from "../rng.js";
@@ -51,6 +52,8 @@ export interface ChatSkeleton {
 export interface BuiltChat {
   record: RawChatSession | Record<string, unknown>;
   breakage: Breakage | null;
+  /** How the record drifted from the docs (served so), or null. */
+  drift: AppliedDrift | null;
 }
 
 export class AgendizeData {
@@ -160,11 +163,60 @@ export class AgendizeData {
         };
       }),
     };
-    return applyBreakage(world, chat.number, record);
+    const drifted = applyDrift(world, chat.number, record);
+    return { ...applyBreakage(world, chat.number, drifted.record), drift: drifted.drift };
   }
 }
 
-function applyBreakage(world: World, number: number, record: RawChatSession): BuiltChat {
+/**
+ * Real-world drift of a chat (drift.ts): a message from a new `source` ("bot"), the
+ * message ids as numbers, a null among the messages (never the first: the broken-record
+ * path is there), an undocumented `visitor.language`, or no `visitor` at all. A chat has
+ * no number to send as text.
+ */
+function applyDrift(world: World, number: number, record: RawChatSession): { record: RawChatSession; drift: AppliedDrift | null } {
+  const source = "agendize-chat";
+  const kind = driftKindFor(world.seed, world.drift, source, number, ["unknown_enum_value", "number_for_string", "null_in_array", "unknown_field", "missing_optional"]);
+  if (!kind) return { record, drift: null };
+  const drifted = structuredClone(record) as Record<string, unknown>;
+  const messages = drifted.messages as Array<Record<string, unknown> | null>;
+  const later = () => 1 + driftPick(world.seed, source, number, Math.max(1, messages.length - 1));
+  let path: (string | number)[];
+  switch (kind) {
+    case "unknown_enum_value": {
+      const at = Math.min(later(), messages.length - 1);
+      (messages[at] as Record<string, unknown>).source = "bot";
+      path = ["messages", at, "source"];
+      break;
+    }
+    case "number_for_string":
+      for (const message of messages) {
+        if (!message) continue;
+        message.id = Number(message.id);
+        message.sessionId = Number(message.sessionId);
+      }
+      path = ["messages", 0, "id"];
+      break;
+    case "null_in_array": {
+      const at = later();
+      messages.splice(at, 0, null);
+      path = ["messages", at];
+      break;
+    }
+    case "unknown_field":
+      drifted.visitor = { ...(drifted.visitor as Record<string, unknown>), language: "fr" };
+      path = ["visitor", "language"];
+      break;
+    case "missing_optional":
+    default:
+      delete drifted.visitor;
+      path = ["visitor"];
+      break;
+  }
+  return { record: drifted as RawChatSession, drift: { kind, path } };
+}
+
+function applyBreakage(world: World, number: number, record: RawChatSession): Omit<BuiltChat, "drift"> {
   const kind = breakageKindFor(world.seed, world.config.invalidRecordRate, "agendize-chat", number);
   if (!kind) return { record, breakage: null };
   const broken = structuredClone(record) as Record<string, unknown>;
@@ -173,8 +225,8 @@ function applyBreakage(world: World, number: number, record: RawChatSession): Bu
       ? { kind, path: ["start"] }
       : kind === "wrong_type"
         ? { kind, path: ["start", "dateTime"] }
-        : { kind, path: ["messages", 0, "source"] };
-  setAtPath(broken, breakage.path, kind === "missing_required" ? undefined : kind === "wrong_type" ? number : "bot");
+        : { kind, path: ["messages", 0, "sent", "dateTime"] };
+  setAtPath(broken, breakage.path, kind === "missing_required" ? undefined : kind === "wrong_type" ? number : "yesterday at ten");
   return { record: broken, breakage };
 }
 

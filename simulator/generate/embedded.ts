@@ -248,9 +248,9 @@ export class EmbeddedData {
 
 /**
  * Deliberately broken lines (the invalid-record fault): a line without `recordedAt`, a
- * line with a text `sequence`, or the report the recorder sends for a message off the
- * documented shapes (an unknown mode). Each is a property of the event, the same in
- * every export.
+ * line with a text `sequence`, or the report the recorder sends for a message it cannot
+ * use (a latency that is not a number; a new mode would be drift, recorded as an event).
+ * Each is a property of the event, the same in every export.
  */
 function applyBreakage(world: World, id: string, record: Record<string, unknown>): { record: Record<string, unknown>; breakage: Breakage | null } {
   const kind = breakageKindFor(world.seed, world.config.invalidRecordRate, "embedded-event", id);
@@ -267,8 +267,8 @@ function applyBreakage(world: World, id: string, record: Record<string, unknown>
       ...rest,
       invalid: {
         type: typeof type === "string" ? type : null,
-        issues: [{ path: "state.mode", message: 'Invalid option: expected one of "visitor_browser"|"visitor_screen"|"agent_screen"|"other_agent_screen"' }],
-        raw: { type, state: { mode: "picture_in_picture" } },
+        issues: [{ path: "state.dataBounceSpeed", message: "expected a number, received text that is not one" }],
+        raw: { type, state: { dataBounceSpeed: "fast" } },
       },
     },
     breakage: { kind, path: ["invalid"] },

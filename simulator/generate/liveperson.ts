@@ -7,6 +7,7 @@ import type { z } from "zod";
 import type { InteractionHistoryRecord } from "../../data-loaders/liveperson/schemas.js";
 import { breakageKindFor, setAtPath } from "../breakage.js";
 import type { Breakage } from "../breakage.js";
+import { driftKindFor, driftPick, SIMULATED_DRIFT_KINDS, type AppliedDrift } from "../drift.js";
 import { PAGES, SITE, TOPICS, maybeHostile } from "../content.js";
 import { LruCache } from "../lru.js";
 import { Rng, unitFromKey } from "../rng.js";
@@ -15,8 +16,8 @@ import { AGENT_GROUPS, SKILLS } from "../world.js";
 import type { AgentProfile, Person, World } from "../world.js";
 
 export type RawEngagement = z.input<typeof InteractionHistoryRecord>;
-type RawLine = NonNullable<RawEngagement["transcript"]>["lines"][number];
-type RawSurveyAnswer = NonNullable<NonNullable<RawEngagement["surveys"]>["preChat"]>[number];
+type RawLine = NonNullable<NonNullable<NonNullable<RawEngagement["transcript"]>["lines"]>[number]>;
+type RawSurveyAnswer = NonNullable<NonNullable<NonNullable<RawEngagement["surveys"]>["preChat"]>[number]>;
 
 const ENGAGEMENTS_PER_DAY = 90;
 /** Share of records LivePerson serves `isPartial` unless asked by engagementId (set by the simulator option). */
@@ -56,6 +57,8 @@ export interface EngagementSkeleton {
 export interface BuiltEngagement {
   record: RawEngagement | Record<string, unknown>;
   breakage: Breakage | null;
+  /** How the record drifted from the docs (served so), or null. */
+  drift: AppliedDrift | null;
 }
 
 export class LivePersonData {
@@ -229,7 +232,8 @@ export class LivePersonData {
       ...(skeleton.coBrowseSeconds.length > 0 ? { coBrowseSessions: { coBrowseSessionsList: coBrowse(rng, skeleton) } } : {}),
       ...(partial ? {} : { sdes: { events: sdeEvents(rng, skeleton, person) } }),
     };
-    return applyBreakage(world, skeleton.number, record);
+    const drifted = applyDrift(world, skeleton.number, record);
+    return { ...applyBreakage(world, skeleton.number, drifted.record), drift: drifted.drift };
   }
 }
 
@@ -311,7 +315,7 @@ function scores(rng: Rng, lines: readonly RawLine[], chatMcs: number): { lineSeq
   return lines.map((entry, index) => {
     const progress = lines.length > 1 ? index / (lines.length - 1) : 1;
     return {
-      lineSeq: entry.lineSeq ?? String(index),
+      lineSeq: String(entry.lineSeq ?? index),
       lineRawScore: entry.source === "visitor" ? rng.pick([-1, 0, 0, 1, 1]) : 0,
       mcs: Math.round(chatMcs * progress),
     };
@@ -450,7 +454,71 @@ function sdeEvents(rng: Rng, skeleton: EngagementSkeleton, person: Person): Reco
   return events;
 }
 
-function applyBreakage(world: World, number: number, record: RawEngagement): BuiltEngagement {
+/**
+ * Real-world drift of an engagement (drift.ts): a new line `source` or `textType` or
+ * visitor `device`, the MCS or duration as text, the lineSeqs as numbers, a null among
+ * the transcript lines (never the first: the broken-record path is there), an
+ * undocumented `info.routingInfo`, or no `campaign`/`visitorInfo` at all.
+ */
+function applyDrift(world: World, number: number, record: RawEngagement): { record: RawEngagement; drift: AppliedDrift | null } {
+  const source = "liveperson-engagement";
+  const kind = driftKindFor(world.seed, world.drift, source, number, SIMULATED_DRIFT_KINDS);
+  if (!kind) return { record, drift: null };
+  const drifted = structuredClone(record) as Record<string, unknown> & RawEngagement;
+  const pick = (count: number) => driftPick(world.seed, source, number, count);
+  const lines = (drifted.transcript?.lines ?? []) as Array<Record<string, unknown> | null>;
+  let path: (string | number)[];
+  switch (kind) {
+    case "unknown_enum_value": {
+      const choice = pick(3);
+      if (choice === 0 && lines.length > 1) {
+        // The closing system line, sent by a bot now.
+        const at = lines.length - 1;
+        (lines[at] as Record<string, unknown>).source = "bot";
+        path = ["transcript", "lines", at, "source"];
+      } else if (choice === 1 && lines.length > 1) {
+        const at = lines.length - 1;
+        (lines[at] as Record<string, unknown>).textType = "markdown";
+        path = ["transcript", "lines", at, "textType"];
+      } else {
+        drifted.visitorInfo = { ...(drifted.visitorInfo ?? {}), device: "SMART_TV" };
+        path = ["visitorInfo", "device"];
+      }
+      break;
+    }
+    case "number_as_string":
+      if (pick(2) === 0 && typeof record.info.chatMCS === "number") {
+        (drifted.info as Record<string, unknown>).chatMCS = String(record.info.chatMCS);
+        path = ["info", "chatMCS"];
+      } else {
+        (drifted.info as Record<string, unknown>).duration = String(record.info.duration);
+        path = ["info", "duration"];
+      }
+      break;
+    case "number_for_string":
+      for (const line of lines) if (line) line.lineSeq = Number(line.lineSeq);
+      for (const score of (drifted.lineScores ?? []) as Array<Record<string, unknown>>) score.lineSeq = Number(score.lineSeq);
+      path = ["transcript", "lines", 0, "lineSeq"];
+      break;
+    case "null_in_array": {
+      const at = 1 + pick(Math.max(1, lines.length - 1));
+      lines.splice(at, 0, null);
+      path = ["transcript", "lines", at];
+      break;
+    }
+    case "unknown_field":
+      (drifted.info as Record<string, unknown>).routingInfo = { queue: "default", priority: 2 };
+      path = ["info", "routingInfo"];
+      break;
+    case "missing_optional":
+      path = pick(2) === 0 ? ["campaign"] : ["visitorInfo"];
+      delete (drifted as Record<string, unknown>)[path[0] as string];
+      break;
+  }
+  return { record: drifted, drift: { kind, path } };
+}
+
+function applyBreakage(world: World, number: number, record: RawEngagement): Omit<BuiltEngagement, "drift"> {
   const kind = breakageKindFor(world.seed, world.config.invalidRecordRate, "liveperson-engagement", number);
   if (!kind) return { record, breakage: null };
   const broken = structuredClone(record) as Record<string, unknown>;
@@ -459,8 +527,8 @@ function applyBreakage(world: World, number: number, record: RawEngagement): Bui
       ? { kind, path: ["info", "startTimeL"] }
       : kind === "wrong_type"
         ? { kind, path: ["info", "endTimeL"] }
-        : { kind, path: ["transcript", "lines", 0, "source"] };
-  const value = kind === "missing_required" ? undefined : kind === "wrong_type" ? livePersonTime(record.info.endTimeL) : "robot";
+        : { kind, path: ["transcript", "lines", 0, "timeL"] };
+  const value = kind === "missing_required" ? undefined : kind === "wrong_type" ? livePersonTime(record.info.endTimeL) : "soon";
   setAtPath(broken, breakage.path, value);
   return { record: broken, breakage };
 }

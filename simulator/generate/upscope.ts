@@ -6,6 +6,7 @@ import type { z } from "zod";
 import type { Session, Visitor } from "../../data-loaders/upscope/schemas.js";
 import { breakageKindFor, setAtPath } from "../breakage.js";
 import type { Breakage } from "../breakage.js";
+import { driftKindFor, driftPick, SIMULATED_DRIFT_KINDS, type AppliedDrift } from "../drift.js";
 import { PAGES, SITE, maybeHostile } from "../content.js";
 import { LruCache } from "../lru.js";
 import { Rng } from "../rng.js";
@@ -43,6 +44,13 @@ export interface UpscopeDay {
 export interface BuiltSession {
   record: RawSession | Record<string, unknown>;
   breakage: Breakage | null;
+  /** How the record drifted from the docs (served so), or null. */
+  drift: AppliedDrift | null;
+}
+
+export interface BuiltVisitor {
+  record: RawVisitor;
+  drift: AppliedDrift | null;
 }
 
 const SESSIONS_PER_DAY = 24;
@@ -181,11 +189,21 @@ export class UpscopeData {
       video_status: videoStatus,
       went_live: skeleton.wentLive,
     };
-    return applySessionBreakage(world, skeleton.key, record);
+    const drifted = applySessionDrift(world, skeleton.key, record);
+    return { ...applySessionBreakage(world, skeleton.key, drifted.record), drift: drifted.drift };
   }
 
   /** The Visitor object for a person last seen at `lastSeen`. */
   buildVisitor(person: Person, lastSeen: UpscopeVisit, nowMs: number): RawVisitor {
+    return this.buildVisitorWithDrift(person, lastSeen, nowMs).record;
+  }
+
+  /** The Visitor object and how it drifted from the docs (the same for a person in every response). */
+  buildVisitorWithDrift(person: Person, lastSeen: UpscopeVisit, nowMs: number): BuiltVisitor {
+    return applyVisitorDrift(this.world, person.upscopeShortId, this.documentedVisitor(person, lastSeen, nowMs));
+  }
+
+  private documentedVisitor(person: Person, lastSeen: UpscopeVisit, nowMs: number): RawVisitor {
     const web = person.sdk === "web";
     const firstSeen = isoUtc(person.addedAtMs);
     const emailLocal = person.email?.split("@")[0];
@@ -333,7 +351,90 @@ function agentObject(agent: AgentProfile, external: boolean, drift: boolean): Re
   };
 }
 
-function applySessionBreakage(world: World, key: number, record: RawSession): BuiltSession {
+/**
+ * Real-world drift of a session (drift.ts): a new `video_status` or `source`, the length
+ * as text, the team id as a number, a null among the features, an undocumented
+ * `recording` object, or no `team` at all.
+ */
+function applySessionDrift(world: World, key: number, record: RawSession): { record: RawSession; drift: AppliedDrift | null } {
+  const source = "upscope-session";
+  const kind = driftKindFor(world.seed, world.drift, source, key, SIMULATED_DRIFT_KINDS);
+  if (!kind) return { record, drift: null };
+  const drifted = structuredClone(record) as Record<string, unknown>;
+  const pick = (count: number) => driftPick(world.seed, source, key, count);
+  let path: (string | number)[];
+  switch (kind) {
+    case "unknown_enum_value":
+      path = pick(2) === 0 ? ["video_status"] : ["source"];
+      drifted[path[0] as string] = path[0] === "video_status" ? "transcoding" : "chat widget";
+      break;
+    case "number_as_string":
+      path = ["length_seconds"];
+      drifted.length_seconds = String(record.length_seconds);
+      break;
+    case "number_for_string":
+      path = ["team", "id"];
+      drifted.team = { ...(record.team ?? {}), id: 1 };
+      break;
+    case "null_in_array": {
+      const features = [...((record.features_used ?? []) as unknown[])];
+      const at = pick(features.length + 1);
+      features.splice(at, 0, null);
+      drifted.features_used = features;
+      path = ["features_used", at];
+      break;
+    }
+    case "unknown_field":
+      path = ["recording"];
+      drifted.recording = { provider: "s3", region: "eu-west-1", retention_days: 30 };
+      break;
+    case "missing_optional":
+      path = ["team"];
+      delete drifted.team;
+      break;
+  }
+  return { record: drifted as RawSession, drift: { kind, path } };
+}
+
+/**
+ * Real-world drift of a visitor: a new `device_type` or `sdk`, the lookup code as a
+ * number, a null among the tags, an undocumented `consent` object, or no `browser_name`.
+ */
+function applyVisitorDrift(world: World, shortId: string, record: RawVisitor): BuiltVisitor {
+  const source = "upscope-visitor";
+  const kind = driftKindFor(world.seed, world.drift, source, shortId, ["unknown_enum_value", "number_for_string", "null_in_array", "unknown_field", "missing_optional"]);
+  if (!kind) return { record, drift: null };
+  const drifted = { ...record } as Record<string, unknown>;
+  let path: (string | number)[];
+  switch (kind) {
+    case "unknown_enum_value":
+      path = record.device_type ? ["device_type"] : ["sdk"];
+      drifted[path[0] as string] = record.device_type ? "vr_headset" : "flutter";
+      break;
+    case "number_for_string":
+      path = ["lookup_code"];
+      drifted.lookup_code = Number(record.lookup_code);
+      break;
+    case "null_in_array": {
+      const tags = [...((record.tags ?? []) as unknown[]), null];
+      drifted.tags = tags;
+      path = ["tags", tags.length - 1];
+      break;
+    }
+    case "unknown_field":
+      path = ["consent"];
+      drifted.consent = { analytics: true, recording: false };
+      break;
+    case "missing_optional":
+    default:
+      path = ["browser_name"];
+      delete drifted.browser_name;
+      break;
+  }
+  return { record: drifted as RawVisitor, drift: { kind, path } };
+}
+
+function applySessionBreakage(world: World, key: number, record: RawSession): Omit<BuiltSession, "drift"> {
   const kind = breakageKindFor(world.seed, world.config.invalidRecordRate, "upscope-session", key);
   if (!kind) return { record, breakage: null };
   const broken: Record<string, unknown> = { ...record };
@@ -342,8 +443,8 @@ function applySessionBreakage(world: World, key: number, record: RawSession): Bu
       ? { kind, path: ["started_at"] }
       : kind === "wrong_type"
         ? { kind, path: ["length_seconds"] }
-        : { kind, path: ["video_status"] };
-  setAtPath(broken, breakage.path, kind === "missing_required" ? undefined : kind === "wrong_type" ? "long" : "exploded");
+        : { kind, path: ["ended_at"] };
+  setAtPath(broken, breakage.path, kind === "missing_required" ? undefined : kind === "wrong_type" ? "long" : "when the agent hung up");
   return { record: broken, breakage };
 }
 
@@ -391,8 +492,8 @@ export function parseSearch(search: string): (visitor: RawVisitor) => boolean {
       return (visitor) => String(visitor.unique_id ?? "") === id || String(visitor.short_id) === id;
     }
     if (token.startsWith("#")) return (visitor) => (visitor.tags ?? []).includes(token.slice(1));
-    if (/^\d{4}$/.test(token)) return (visitor) => visitor.lookup_code === token;
-    if (token.includes("@")) return (visitor) => (visitor.email ?? "").toLowerCase() === lower;
+    if (/^\d{4}$/.test(token)) return (visitor) => String(visitor.lookup_code ?? "") === token;
+    if (token.includes("@")) return (visitor) => String(visitor.email ?? "").toLowerCase() === lower;
     return (visitor) =>
       [visitor.name, visitor.nickname, visitor.email].some((text) => typeof text === "string" && text.toLowerCase().includes(lower));
   });

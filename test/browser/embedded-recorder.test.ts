@@ -131,9 +131,16 @@ function validEvents(count: number): Record<string, unknown>[] {
 /** What the collector must hold for these events: the event after the recorder's field setting. */
 const expectedOf = (events: readonly Record<string, unknown>[]) => events.map((event) => canonical(filterEvent(EmbeddedEvent.parse(reviveDates(event)), RESOLVED_FIELDS)));
 
+/** Messages the recorder cannot use: sent as `invalid` reports. */
 const INVALID = [
-  { type: "upscope.sessionState.update", state: { ...documentedState(), mode: "picture_in_picture" } },
+  { type: "upscope.sessionState.update", state: { ...documentedState(), dataBounceSpeed: "fast" } },
   "not an event at all",
+];
+
+/** Messages that only drifted from the documented shapes (a new mode, a new error code): recorded as events, their drift sent along. */
+const DRIFTED = [
+  { type: "upscope.sessionState.update", state: documentedState({ mode: "picture_in_picture" }) },
+  { type: "error", error: "connection:timeout" },
 ];
 
 async function stored(): Promise<Array<Record<string, unknown>>> {
@@ -158,6 +165,7 @@ interface RecorderStats {
   received: number;
   ignored: number;
   invalid: number;
+  drifted: number;
   acknowledged: number;
   pending: number;
   adopted: number;
@@ -220,18 +228,19 @@ describe("the embedded session recorder in Chromium", () => {
 
       // 1. Collector up: the iframe's events go through; the foreign frame's and the page's own do not count.
       const first = validEvents(15);
-      expected.push(...expectedOf(first));
-      received += await post(upscope, [...first, ...INVALID]);
+      expected.push(...expectedOf(first), ...expectedOf(DRIFTED));
+      received += await post(upscope, [...first, ...DRIFTED, ...INVALID]);
       await post(foreign, [
         { type: "upscope.sessionState.update", state: documentedState({ dataBounceSpeed: 9001 }) },
         { type: "customMessage", message: { n: 9002 } },
         { type: "error", error: "connection:data" },
       ]);
       await page.evaluate((event) => window.postMessage(event, "*"), { type: "upscope.sessionState.update", state: documentedState({ dataBounceSpeed: 9003 }) });
-      await waitFor("the first events at the collector", stored, (lines) => lines.length >= first.length + INVALID.length);
+      await waitFor("the first events at the collector", stored, (lines) => lines.length >= first.length + DRIFTED.length + INVALID.length);
       const stats = await waitFor("the recorder to settle", () => statsOf(page), (value) => value.pending === 0 && value.received === received);
       expect(stats.ignored).toBe(4);
       expect(stats.invalid).toBe(INVALID.length);
+      expect(stats.drifted).toBe(DRIFTED.length);
       expect(await page.evaluate(() => (window as unknown as { invalidSeen: number }).invalidSeen)).toBe(INVALID.length);
 
       // 2. A reload right after events arrived, before their batch was due: the beacon, the next page's adoption, or both.
@@ -261,7 +270,7 @@ describe("the embedded session recorder in Chromium", () => {
         (count) => count >= during.length + afterReload.length,
       );
       expect(buffered).toBe(during.length + afterReload.length);
-      expect((await stored()).length).toBe(first.length + INVALID.length + second.length); // nothing got through meanwhile
+      expect((await stored()).length).toBe(first.length + DRIFTED.length + INVALID.length + second.length); // nothing got through meanwhile
       await startTheCollector();
       await waitFor("every event at the collector", stored, (lines) => lines.length >= expected.length + INVALID.length);
       const final = await waitFor("the recorder to empty its buffer", () => statsOf(page), (value) => value.pending === 0);
@@ -276,8 +285,14 @@ describe("the embedded session recorder in Chromium", () => {
       expect(events.map((line) => canonical(line.event)).sort()).toEqual([...expected].sort());
       const reports = lines.filter((line) => line.invalid !== undefined).map((line) => line.invalid as { type: string | null; issues: Array<{ path: string }> });
       expect(reports.map((report) => [report.type, report.issues[0]?.path])).toEqual([
-        ["upscope.sessionState.update", "state.mode"],
+        ["upscope.sessionState.update", "state.dataBounceSpeed"],
         [null, "(event)"],
+      ]);
+      // Drift is recorded, not reported as invalid: the new values are kept as they came, their drift travels along.
+      const drifted = lines.filter((line) => line.drift !== undefined).map((line) => line.drift);
+      expect(drifted).toEqual([
+        [{ path: "state.mode", kind: "unknown_enum_value", example: "picture_in_picture" }],
+        [{ path: "error", kind: "unknown_enum_value", example: "connection:timeout" }],
       ]);
       const text = JSON.stringify(lines);
       for (const foreignMarker of ["9001", "9002", "9003"]) expect(text).not.toContain(foreignMarker);

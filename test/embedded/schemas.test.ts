@@ -1,6 +1,7 @@
 /**
- * The seed-002 shapes: every documented event and instruction validates, enums are
- * strict, what the seed leaves undefined may be absent, structured-clone Dates become
+ * The seed-002 shapes: every documented event and instruction validates, a value
+ * outside a documented list is kept as drift (not invalid) while an unreadable measure
+ * or an unknown event type is invalid, what the seed leaves undefined may be absent, structured-clone Dates become
  * ISO text; the recorder's field setting keeps visitor personal data, URLs and custom
  * message content on the page by default, and what it sends is a valid wire event.
  */
@@ -15,16 +16,23 @@ import {
   WireEvent,
   formatIssuePath,
 } from "../../embedded/schemas.js";
+import { parseWithDrift } from "../../data-loaders/drift/policy.js";
 import { documentedConnection, documentedState, recordedEvent, stateUpdate } from "./fixtures.js";
 
 const issuesOf = (value: unknown) => {
   const parsed = EmbeddedEvent.safeParse(value);
   return parsed.success ? [] : parsed.error.issues.map((issue) => formatIssuePath(issue.path));
 };
+/** `path kind example` of each drift the event carries (empty when it has none or is invalid). */
+const driftOf = (value: unknown) => {
+  const parsed = parseWithDrift(EmbeddedEvent, value);
+  return parsed.success ? parsed.drift.map((finding) => `${finding.path} ${finding.kind} ${finding.example}`) : ["invalid"];
+};
 
 describe("the events the iframe posts (seed 002)", () => {
   it("accepts a full state snapshot, sessionEnded, customMessage and each of the 11 error codes", () => {
     expect(issuesOf(stateUpdate())).toEqual([]);
+    expect(driftOf(stateUpdate())).toEqual([]); // the documented shapes carry no drift
     expect(issuesOf({ type: "sessionEnded", reason: "ended" })).toEqual([]);
     expect(issuesOf({ type: "sessionEnded", reason: "error" })).toEqual([]);
     expect(issuesOf({ type: "customMessage", message: { plan: "pro", nested: { a: 1 } } })).toEqual([]);
@@ -32,19 +40,27 @@ describe("the events the iframe posts (seed 002)", () => {
     for (const code of EMBEDDED_ERROR_CODES) expect(issuesOf({ type: "error", error: code }), code).toEqual([]);
   });
 
-  it("keeps the documented enums strict and names the failing field", () => {
-    expect(issuesOf(stateUpdate({ mode: "picture_in_picture" }))).toEqual(["state.mode"]);
-    expect(issuesOf(stateUpdate({ agentIdleness: "asleep" }))).toEqual(["state.agentIdleness"]);
-    expect(issuesOf(stateUpdate({ availableModes: ["visitor_browser", "other_agent_screen"] }))).toEqual(["state.availableModes[1]"]);
-    expect(issuesOf(stateUpdate({ dataBounceSpeed: "fast" }))).toEqual(["state.dataBounceSpeed"]);
-    expect(issuesOf(stateUpdate({ connections: [documentedConnection("c", { status: "gone" })] }))).toEqual(["state.connections[0].status"]);
-    expect(issuesOf({ type: "error", error: "remote_control:laser_not_allowed" })).toEqual(["error"]);
-    expect(issuesOf({ type: "sessionEnded", reason: "timeout" })).toEqual(["reason"]);
-    expect(issuesOf({ type: "somethingNew" })).toEqual(["type"]);
-    expect(issuesOf("upscope.sessionState.update")).toEqual(["(event)"]);
+  it("keeps a value outside a documented list as its own text and reports it as drift", () => {
+    expect(issuesOf(stateUpdate({ mode: "picture_in_picture" }))).toEqual([]);
+    expect(driftOf(stateUpdate({ mode: "picture_in_picture" }))).toEqual(["state.mode unknown_enum_value picture_in_picture"]);
+    expect(driftOf(stateUpdate({ agentIdleness: "asleep" }))).toEqual(["state.agentIdleness unknown_enum_value asleep"]);
+    expect(driftOf(stateUpdate({ availableModes: ["visitor_browser", "other_agent_screen"] }))).toEqual(["state.availableModes[] unknown_enum_value other_agent_screen"]);
+    expect(driftOf(stateUpdate({ connections: [documentedConnection("c", { status: "gone" })] }))).toEqual(["state.connections[].status unknown_enum_value gone"]);
+    expect(driftOf({ type: "error", error: "remote_control:laser_not_allowed" })).toEqual(["error unknown_enum_value remote_control:laser_not_allowed"]);
+    expect(driftOf({ type: "sessionEnded", reason: "timeout" })).toEqual(["reason unknown_enum_value timeout"]);
+    const kept = parseWithDrift(EmbeddedEvent, stateUpdate({ mode: "picture_in_picture", dataBounceSpeed: "120" }));
+    expect(kept.success && kept.data.type === "upscope.sessionState.update" && [kept.data.state.mode, kept.data.state.dataBounceSpeed]).toEqual(["picture_in_picture", 120]);
   });
 
-  it("reads the video states with their id suffix, and refuses a bare state", () => {
+  it("still refuses what cannot be used, naming the failing field", () => {
+    expect(issuesOf(stateUpdate({ dataBounceSpeed: "fast" }))).toEqual(["state.dataBounceSpeed"]);
+    expect(issuesOf(stateUpdate({ dataBounceSpeed: -5 }))).toEqual(["state.dataBounceSpeed"]);
+    expect(issuesOf({ type: "somethingNew" })).toEqual(["type"]);
+    expect(issuesOf("upscope.sessionState.update")).toEqual(["(event)"]);
+    expect(driftOf(stateUpdate({ mode: "picture_in_picture", dataBounceSpeed: "fast" }))).toEqual(["invalid"]);
+  });
+
+  it("reads the video states with their id suffix, and keeps a bare state as drift without its id", () => {
     for (const [agentState, visitorState] of [
       ["off", "off"],
       ["authorizing:obs-1", "ringing"],
@@ -53,9 +69,11 @@ describe("the events the iframe posts (seed 002)", () => {
     ]) {
       expect(issuesOf(stateUpdate({ videoAgentState: agentState, videoVisitorState: visitorState }))).toEqual([]);
     }
-    expect(issuesOf(stateUpdate({ videoAgentState: "active" }))).toEqual(["state.videoAgentState"]);
-    expect(issuesOf(stateUpdate({ videoAgentState: "ringing" }))).toEqual(["state.videoAgentState"]);
-    expect(issuesOf(stateUpdate({ videoVisitorState: "active:" }))).toEqual(["state.videoVisitorState"]);
+    expect(driftOf(stateUpdate({ videoAgentState: "active" }))).toEqual(["state.videoAgentState unknown_enum_value active"]);
+    expect(driftOf(stateUpdate({ videoAgentState: "ringing" }))).toEqual(["state.videoAgentState unknown_enum_value ringing"]);
+    expect(driftOf(stateUpdate({ videoVisitorState: "active:" }))).toEqual(["state.videoVisitorState unknown_enum_value active"]);
+    // A new state with an id: the example is the state, never the id.
+    expect(driftOf(stateUpdate({ videoVisitorState: "paused:conn-secret-1" }))).toEqual(["state.videoVisitorState unknown_enum_value paused"]);
   });
 
   it("lets what the seed types as undefined be absent (a session not started yet), and keeps unknown fields", () => {

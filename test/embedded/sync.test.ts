@@ -89,7 +89,7 @@ describe("embedded events into the lake", () => {
   it("stores every valid event once and quarantines exactly the broken lines", async () => {
     expect(exported.events).toBeGreaterThan(1000);
     expect(exported.invalid.length).toBeGreaterThan(5);
-    expect(new Set(exported.invalid.map((line) => line.breakage))).toEqual(new Set(["missing_required", "wrong_type", "unknown_enum"]));
+    expect(new Set(exported.invalid.map((line) => line.breakage))).toEqual(new Set(["missing_required", "wrong_type", "unreadable_value"]));
     const result = await run();
     const lines = await fileLines();
     const invalidIds = new Set(exported.invalid.map((line) => line.id));
@@ -100,7 +100,7 @@ describe("embedded events into the lake", () => {
     const quarantined = await query("SELECT DISTINCT record_id FROM embedded.quarantine ORDER BY record_id");
     expect(quarantined.map((row) => row.record_id)).toEqual([...invalidIds].map((id) => `events:${id}`).sort());
     const recorderReports = await query("SELECT field_path, message FROM embedded.quarantine WHERE message LIKE 'recorder:%' LIMIT 1");
-    expect(recorderReports[0]).toMatchObject({ field_path: "state.mode" });
+    expect(recorderReports[0]).toMatchObject({ field_path: "state.dataBounceSpeed" });
     // Rows carry the Upscope session they belong to.
     const [linked] = await query("SELECT count(*) AS n, count(session_id) AS with_session FROM embedded.events");
     expect(Number(linked?.with_session)).toBe(Number(linked?.n));

@@ -1,4 +1,5 @@
 import { describe, expect, it } from "vitest";
+import { parseWithDrift } from "../../data-loaders/drift/policy.js";
 import { ChatHistoryListResponse, ChatSession } from "../../data-loaders/agendize/schemas.js";
 import { clone, readSeedFixture } from "./fixtures.js";
 
@@ -24,7 +25,7 @@ describe("Agendize schemas", () => {
     expect(chat?.messages.map((message) => message.source)).toEqual(["visitor", "operator"]);
   });
 
-  it("fails a missing start, a wrong type and an unknown message source with paths", () => {
+  it("fails a missing start, a wrong type and an unreadable message time with paths; keeps a new message source", () => {
     const missing = firstItem();
     delete missing["start"];
     expect(issuePaths(ChatSession.safeParse(missing))).toContain("start");
@@ -36,7 +37,14 @@ describe("Agendize schemas", () => {
     const unknownEnum = firstItem();
     const message = (unknownEnum["messages"] as Record<string, unknown>[])[0];
     if (message) message["source"] = "bot";
-    expect(issuePaths(ChatSession.safeParse(unknownEnum))).toContain("messages.0.source");
+    const kept = parseWithDrift(ChatSession, unknownEnum);
+    expect(kept.success && kept.data.messages[0]?.source).toBe("bot");
+    expect(kept.success && kept.drift).toEqual([{ path: "messages[].source", kind: "unknown_enum_value", example: "bot" }]);
+
+    const unreadable = firstItem();
+    const sent = (unreadable["messages"] as { sent: Record<string, unknown> }[])[0]?.sent;
+    if (sent) sent["dateTime"] = "yesterday at ten";
+    expect(issuePaths(ChatSession.safeParse(unreadable))).toContain("messages.0.sent.dateTime");
   });
 
   it("rejects an unknown time zone", () => {

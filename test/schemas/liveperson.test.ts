@@ -1,4 +1,5 @@
 import { describe, expect, it } from "vitest";
+import { parseWithDrift } from "../../data-loaders/drift/policy.js";
 import { CsdsDomainResponse, InteractionHistoryRecord, SearchFilter, SearchResponse } from "../../data-loaders/liveperson/schemas.js";
 import { clone, readSeedFixture } from "./fixtures.js";
 
@@ -74,12 +75,16 @@ describe("LivePerson schemas", () => {
     expect(issuePaths(InteractionHistoryRecord.safeParse(record))).toContain("info.startTimeL");
   });
 
-  it("fails an unknown enum value with the field's path", () => {
+  it("keeps a line source outside the documented list as its own text, and fails a line time that cannot be read", () => {
     const record = firstRecord(examples[1]?.body);
     const lines = (record["transcript"] as { lines: Record<string, unknown>[] }).lines;
     const line = lines[0];
     if (line) line["source"] = "robot";
-    expect(issuePaths(InteractionHistoryRecord.safeParse(record))).toContain("transcript.lines.0.source");
+    const kept = parseWithDrift(InteractionHistoryRecord, record);
+    expect(kept.success && kept.data.transcript?.lines[0]?.source).toBe("robot");
+    expect(kept.success && kept.drift).toEqual([{ path: "transcript.lines[].source", kind: "unknown_enum_value", example: "robot" }]);
+    if (line) line["timeL"] = "soon";
+    expect(issuePaths(InteractionHistoryRecord.safeParse(record))).toContain("transcript.lines.0.timeL");
   });
 
   it("parses the seed's request filters, including numbers sent as strings", () => {

@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { ErrorResponse, ListResponse, Session, UsageResponse, Visitor, VisitorResponse } from "../../data-loaders/upscope/schemas.js";
+import { parseWithDrift } from "../../data-loaders/drift/policy.js";
 import { clone, readSeedFixture } from "./fixtures.js";
 
 const driftResponse = readSeedFixture("upscope-drift-visitor.json");
@@ -68,27 +69,27 @@ describe("Upscope schemas", () => {
     expect(issuePaths(result)).toContain("length_seconds");
   });
 
-  it("fails an unknown enum value (video_status, source, device_type) with its path", () => {
+  it("keeps a value outside a documented list (video_status, source, device_type) as its own text, reported as drift", () => {
     for (const [field, value] of [
       ["video_status", "exploded"],
       ["source", "carrier pigeon"],
     ] as const) {
       const session = clone(documentedSession);
       session[field] = value;
-      const result = Session.safeParse(session);
-      expect(result.success).toBe(false);
-      expect(issuePaths(result)).toContain(field);
+      const result = parseWithDrift(Session, session);
+      expect(result.success && result.data[field]).toBe(value);
+      expect(result.success && result.drift).toEqual([{ path: field, kind: "unknown_enum_value", example: value }]);
     }
-    const result = Visitor.safeParse({ short_id: "x", device_type: "toaster" });
-    expect(issuePaths(result)).toContain("device_type");
+    const result = parseWithDrift(Visitor, { short_id: "x", device_type: "toaster" });
+    expect(result.success && result.drift).toEqual([{ path: "device_type", kind: "unknown_enum_value", example: "toaster" }]);
   });
 
   it("reports the nested path of a broken session inside a visitor response", () => {
     const broken = clone(driftResponse) as { visitor: { sessions: Record<string, unknown>[] } };
     const first = broken.visitor.sessions[0];
-    if (first) first["video_status"] = "melted";
+    if (first) first["started_at"] = "yesterday";
     const result = VisitorResponse.safeParse(broken);
-    expect(issuePaths(result)).toContain("visitor.sessions.0.video_status");
+    expect(issuePaths(result)).toContain("visitor.sessions.0.started_at");
   });
 
   it("rejects an agent with neither id nor agent_identifier", () => {

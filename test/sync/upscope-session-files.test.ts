@@ -77,7 +77,7 @@ describe("Upscope sync from a folder of session files", () => {
     const { visitor_id: _dropped, ...withoutVisitor } = valid;
     await writeFile(
       join(folder, "hooks.ndjson"),
-      [JSON.stringify(withoutVisitor), "{not json", JSON.stringify({ ...documented, id: "file-only-bad", video_status: "exploded" })].join("\n"),
+      [JSON.stringify(withoutVisitor), "{not json", JSON.stringify({ ...documented, id: "file-only-bad", started_at: "exploded" })].join("\n"),
     );
     await writeFile(join(folder, "export.json"), JSON.stringify([{ ...documented, id: "file-only-1" }]));
   });
@@ -135,7 +135,7 @@ describe("Upscope sync from a folder of session files", () => {
     );
     const quarantined = await query("SELECT DISTINCT record_id, field_path FROM main.quarantine ORDER BY 1");
     expect(quarantined).toEqual([
-      { record_id: "sessions:file-only-bad", field_path: "video_status" },
+      { record_id: "sessions:file-only-bad", field_path: "started_at" },
       { record_id: "sessions:hooks.ndjson:2", field_path: "(line)" },
     ]);
   });
