@@ -9,6 +9,7 @@ import { existsSync } from "node:fs";
 import { join } from "node:path";
 import { z } from "zod";
 import type { EmbeddedConfig } from "./embedded/config.js";
+import { SIMULATED_DRIFT_KINDS, type SimulatedDriftKind } from "../simulator/drift.js";
 
 /** The vendors, plus the embedded session events the recorder collects (see embedded/). */
 export const SOURCES = ["upscope", "liveperson", "agendize", "embedded"] as const;
@@ -57,6 +58,13 @@ export const EnvSchema = z.object({
   SI_DEMO_SCALE: z.coerce.number().positive().default(1),
   SI_DEMO_FAULT_RATE: share.default(0),
   SI_DEMO_SERVED_SHARE: share.default(1),
+  // Vendor drift in demo mode: a share of records served off the docs (kept by the sync, counted in the drift ledger).
+  SI_DEMO_DRIFT_RATE: share.default(0),
+  SI_DEMO_DRIFT_KINDS: z
+    .string()
+    .transform((value) => value.split(",").map((kind) => kind.trim()).filter(Boolean))
+    .pipe(z.array(z.enum(SIMULATED_DRIFT_KINDS, { error: `expected drift kinds among ${SIMULATED_DRIFT_KINDS.join(", ")}, comma-separated` })).min(1))
+    .optional(),
 
   UPSCOPE_API_KEY: optionalText,
   UPSCOPE_BASE_URL: url.default("https://api.upscope.io/v1.3"),
@@ -133,7 +141,16 @@ export interface SyncConfig {
   /** Thresholds of the data contracts a nightly build checks (see contracts.ts). */
   contracts: { maxStaleHours: number; maxRowDrop: number; minRowsForDrop: number };
   /** The embedded simulator's settings in demo mode (a bigger or faultier demo on request). */
-  demoSimulator: { seed: number; days: number; scale: number; faultRate: number; servedShare: number };
+  demoSimulator: {
+    seed: number;
+    days: number;
+    scale: number;
+    faultRate: number;
+    servedShare: number;
+    /** Share of records the simulator serves drifted from the docs, and which kinds (all when unset). */
+    driftRate: number;
+    driftKinds: readonly SimulatedDriftKind[] | undefined;
+  };
   sources: { upscope?: UpscopeConfig; liveperson?: LivePersonConfig; agendize?: AgendizeConfig; embedded?: EmbeddedConfig };
 }
 
@@ -268,7 +285,15 @@ export function loadConfig(variables: Record<string, string | undefined> = proce
     httpTimeBudgetMs: env.SI_HTTP_TIME_BUDGET_SECONDS * 1000,
     publish: { visitorIdentities: env.SI_PUBLISH_VISITOR_IDENTITIES, text: env.SI_PUBLISH_TEXT },
     contracts: { maxStaleHours: env.SI_CONTRACT_MAX_STALE_HOURS, maxRowDrop: env.SI_CONTRACT_MAX_ROW_DROP, minRowsForDrop: env.SI_CONTRACT_MIN_ROWS },
-    demoSimulator: { seed: env.SI_DEMO_SEED, days: env.SI_DEMO_DAYS, scale: env.SI_DEMO_SCALE, faultRate: env.SI_DEMO_FAULT_RATE, servedShare: env.SI_DEMO_SERVED_SHARE },
+    demoSimulator: {
+      seed: env.SI_DEMO_SEED,
+      days: env.SI_DEMO_DAYS,
+      scale: env.SI_DEMO_SCALE,
+      faultRate: env.SI_DEMO_FAULT_RATE,
+      servedShare: env.SI_DEMO_SERVED_SHARE,
+      driftRate: env.SI_DEMO_DRIFT_RATE,
+      driftKinds: env.SI_DEMO_DRIFT_KINDS,
+    },
     sources,
   };
 }

@@ -6,6 +6,7 @@ import { parseArgs } from "node:util";
 import { DEMO_CREDENTIALS, exportGroundTruth, startSimulator } from "./index.js";
 import type { FaultRates, SimulatorOptions } from "./index.js";
 import { everyFaultAt } from "./faults.js";
+import { SIMULATED_DRIFT_KINDS } from "./drift.js";
 
 const HELP = `Vendor API simulator (Upscope, LivePerson Engagement History, Agendize chat history)
 
@@ -41,6 +42,19 @@ Faults (rates 0..1, deterministic by seed, request and attempt; default 0):
   --fault-attempts N           only the first N attempts of a request can fail (default 2)
   --fault-latency-ms MS        latency of a latency fault (default 250)
   --slow-body-ms MS            duration of a slow body (default 400)
+
+Vendor drift (records served off the docs but usable, deterministic by seed and
+record; a sync keeps them and counts them in its drift ledger; default off):
+  --drift-rate X               share of records (0..1) that drift, each in one kind
+                               (default 0; 0.05 when only --drift-kinds is given)
+  --drift-kinds LIST           comma-separated kinds to draw from (default all):
+                               unknown_enum_value  a value outside a documented list
+                               number_as_string    a number sent as text ("420")
+                               number_for_string   an id or text sent as a number
+                               null_in_array       a null inside an array
+                               unknown_field       an undocumented (nested) field
+                               missing_optional    an optional object left out
+                               The export lists the drifted records in drift.ndjson.
 `;
 
 const FAULT_FLAGS: Record<string, keyof FaultRates> = {
@@ -55,7 +69,7 @@ const FAULT_FLAGS: Record<string, keyof FaultRates> = {
   "fault-invalid-records": "invalidRecord",
 };
 
-const STRING_FLAGS = ["port", "host", "seed", "days", "scale", "now", "latency", "upscope-list-cap", "liveperson-partial-share", "export", "fault-rate", "fault-attempts", "fault-latency-ms", "slow-body-ms", ...Object.keys(FAULT_FLAGS)];
+const STRING_FLAGS = ["port", "host", "seed", "days", "scale", "now", "latency", "upscope-list-cap", "liveperson-partial-share", "export", "fault-rate", "fault-attempts", "fault-latency-ms", "slow-body-ms", "drift-rate", "drift-kinds", ...Object.keys(FAULT_FLAGS)];
 
 function fail(message: string): never {
   process.stderr.write(`${message}\n\n${HELP}`);
@@ -90,6 +104,11 @@ async function main(): Promise<void> {
     const rate = number(values, flag);
     if (rate !== undefined) faults[key] = rate;
   }
+  const driftRate = number(values, "drift-rate");
+  const driftKinds = typeof values["drift-kinds"] === "string" ? values["drift-kinds"].split(",").map((kind) => kind.trim()).filter(Boolean) : undefined;
+  for (const kind of driftKinds ?? []) {
+    if (!(SIMULATED_DRIFT_KINDS as readonly string[]).includes(kind)) fail(`--drift-kinds: unknown kind "${kind}" (known: ${SIMULATED_DRIFT_KINDS.join(", ")})`);
+  }
   const options: SimulatorOptions = {
     port: number(values, "port") ?? 4010,
     seed: number(values, "seed") ?? 1,
@@ -99,6 +118,9 @@ async function main(): Promise<void> {
     upscopeListCap: number(values, "upscope-list-cap") ?? 100,
     ...(number(values, "liveperson-partial-share") === undefined ? {} : { livePersonPartialShare: number(values, "liveperson-partial-share") }),
     faults,
+    ...(driftRate !== undefined || driftKinds !== undefined
+      ? { drift: { ...(driftRate !== undefined ? { rate: driftRate } : { rate: 0.05 }), ...(driftKinds ? { kinds: driftKinds as (typeof SIMULATED_DRIFT_KINDS)[number][] } : {}) } }
+      : {}),
     ...(typeof values["host"] === "string" ? { host: values["host"] } : {}),
     ...(typeof values["now"] === "string" ? { now: values["now"] } : {}),
     ...(number(values, "fault-attempts") !== undefined ? { faultedAttempts: number(values, "fault-attempts") } : {}),

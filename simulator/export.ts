@@ -3,7 +3,10 @@
  * file per object type. Upscope sessions come out exactly as the files of Session objects
  * a customer exports or collects from webhooks. Deliberately schema-breaking records go to
  * `*-invalid.ndjson` with the kind and path of the breakage, so a sync test can expect
- * them quarantined. Written day by day: memory does not grow with the history.
+ * them quarantined. Drifted records (drift.ts) are written as served, in their usual
+ * file, and listed in `drift.ndjson` (source, stream, id, kind, path), so a sync test can
+ * expect them kept and their drift in the ledger. Written day by day: memory does not
+ * grow with the history.
  */
 import { createWriteStream } from "node:fs";
 import type { WriteStream } from "node:fs";
@@ -11,6 +14,7 @@ import { mkdir, readdir, readFile, rename, rm, writeFile } from "node:fs/promise
 import { join } from "node:path";
 import { once } from "node:events";
 import type { Breakage } from "./breakage.js";
+import type { AppliedDrift } from "./drift.js";
 import { CHAT_BUTTONS } from "./generate/agendize.js";
 import { EmbeddedData, type EmbeddedEventLine } from "./generate/embedded.js";
 import type { UpscopeVisit } from "./generate/upscope.js";
@@ -26,6 +30,8 @@ export interface ExportManifest {
   scale: number;
   historyStart: string;
   invalidRecordRate: number;
+  /** Share of records served drifted from the docs, and the kinds enabled. */
+  drift: { rate: number; kinds: string[] };
   /** Line count per file name. */
   files: Record<string, number>;
 }
@@ -53,6 +59,19 @@ function invalidLine(id: string, breakage: Breakage, record: unknown): Record<st
   return { id, breakage: breakage.kind, path: breakage.path, record };
 }
 
+/** One line of `drift.ndjson`: which kept record drifted, and how. */
+export interface DriftLine {
+  source: "upscope" | "liveperson" | "agendize";
+  stream: string;
+  id: string;
+  kind: AppliedDrift["kind"];
+  path: AppliedDrift["path"];
+}
+
+function driftLine(source: DriftLine["source"], stream: string, id: unknown, drift: AppliedDrift): DriftLine {
+  return { source, stream, id: String(id), kind: drift.kind, path: drift.path };
+}
+
 /** Writes the ground truth into `directory` (created if needed) and returns the manifest. */
 export async function exportGroundTruth(options: SimulatorOptions, directory: string): Promise<ExportManifest> {
   const resolved = resolveOptions(options);
@@ -72,6 +91,7 @@ export async function exportGroundTruth(options: SimulatorOptions, directory: st
     "liveperson-arrivals",
     "agendize-chats",
     "agendize-chats-invalid",
+    "drift",
     "people",
     "agents",
   ] as const;
@@ -90,7 +110,10 @@ export async function exportGroundTruth(options: SimulatorOptions, directory: st
     for (const skeleton of upscope.visibleSessions(day, nowMs)) {
       const built = upscope.buildSession(skeleton);
       if (built.breakage) await writers["upscope-sessions-invalid"].write(invalidLine(String(skeleton.key), built.breakage, built.record));
-      else await writers["upscope-sessions"].write(built.record);
+      else {
+        await writers["upscope-sessions"].write(built.record);
+        if (built.drift) await writers.drift.write(driftLine("upscope", "sessions", (built.record as { id: unknown }).id, built.drift));
+      }
     }
     for (const skeleton of liveperson.day(day)) {
       if (skeleton.startMs < historyStart || skeleton.endMs > nowMs) continue;
@@ -108,14 +131,20 @@ export async function exportGroundTruth(options: SimulatorOptions, directory: st
       const built = liveperson.buildRecord(skeleton, true);
       if (skeleton.isPartial) await writers["liveperson-engagements-partial"].write({ engagementId: skeleton.engagementId });
       if (built.breakage) await writers["liveperson-engagements-invalid"].write(invalidLine(skeleton.engagementId, built.breakage, built.record));
-      else await writers["liveperson-engagements"].write(built.record);
+      else {
+        await writers["liveperson-engagements"].write(built.record);
+        if (built.drift) await writers.drift.write(driftLine("liveperson", "engagements", skeleton.engagementId, built.drift));
+      }
     }
     for (const chat of agendize.day(day)) {
       if (!agendize.isVisible(chat, nowMs)) continue;
       peopleSeen.add(chat.personIndex);
       const built = agendize.buildChat(chat);
       if (built.breakage) await writers["agendize-chats-invalid"].write(invalidLine(chat.id, built.breakage, built.record));
-      else await writers["agendize-chats"].write(built.record);
+      else {
+        await writers["agendize-chats"].write(built.record);
+        if (built.drift) await writers.drift.write(driftLine("agendize", "chats", chat.id, built.drift));
+      }
     }
   }
 
@@ -124,7 +153,9 @@ export async function exportGroundTruth(options: SimulatorOptions, directory: st
     const visit = lastVisits.get(index);
     if (!visit) continue;
     peopleSeen.add(index);
-    await writers["upscope-visitors"].write(upscope.buildVisitor(world.person(index), visit, nowMs));
+    const built = upscope.buildVisitorWithDrift(world.person(index), visit, nowMs);
+    await writers["upscope-visitors"].write(built.record);
+    if (built.drift) await writers.drift.write(driftLine("upscope", "visitors", built.record.short_id, built.drift));
   }
   // Cross-source identity ground truth: which ids in each source belong to the same customer.
   for (const index of [...peopleSeen].sort((a, b) => a - b)) {
@@ -163,6 +194,7 @@ export async function exportGroundTruth(options: SimulatorOptions, directory: st
     scale: resolved.scale,
     historyStart: isoUtc(historyStart),
     invalidRecordRate: resolved.faults.invalidRecord,
+    drift: { rate: resolved.drift.rate, kinds: [...resolved.drift.kinds] },
     files,
   };
   await writeFile(join(directory, "manifest.json"), `${JSON.stringify({ ...manifest, chatButtons: CHAT_BUTTONS }, null, 2)}\n`);

@@ -13,7 +13,9 @@ export type { SimulatorOptions } from "./simulation.js";
 export type { FaultRates } from "./faults.js";
 export { everyFaultAt } from "./faults.js";
 export { DEMO_EMBEDDED_DAYS, exportEmbeddedEventFiles, exportGroundTruth, exportUpscopeSessionFiles } from "./export.js";
-export type { EmbeddedEventFilesResult, ExportManifest, SessionFilesResult } from "./export.js";
+export type { DriftLine, EmbeddedEventFilesResult, ExportManifest, SessionFilesResult } from "./export.js";
+export { SIMULATED_DRIFT_KINDS } from "./drift.js";
+export type { SimulatedDriftKind } from "./drift.js";
 export { signOAuth1 } from "./oauth1.js";
 
 /** Starts the simulator; resolves once it listens. `url` is `http://127.0.0.1:<port>`. */
