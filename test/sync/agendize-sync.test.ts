@@ -13,11 +13,13 @@ import { parseSyncArgs } from "../../data-loaders/sync/cli-args.js";
 import { demoConfig, runSync } from "../../data-loaders/sync/engine.js";
 import { SyncProgress } from "../../data-loaders/sync/progress.js";
 import { formatPath } from "../../data-loaders/sync/validate.js";
+import { expectDriftKept, HIGH_DRIFT_RATE, ledgerKinds, ledgerRows } from "./drift-expectations.js";
 
 // Two days after a 7-day grid boundary (2026-04-09, a Thursday like the epoch): 14 days of
 // history hold Europe's spring-forward night (29 March) and Sydney's fall-back night (5 April).
 const NOW = "2026-04-10T00:00:00.000Z";
-const SIMULATION = { seed: 7, days: 14, scale: 1 };
+/** With a high drift rate: many chats come off the docs (a "bot" message, numeric ids, nulls, new fields, no visitor) and must all be kept. */
+const SIMULATION = { seed: 7, days: 14, scale: 1, drift: { rate: HIGH_DRIFT_RATE } };
 /** Rates high enough that the few requests of a 14-day history (3 grid windows) meet every kind. */
 const ALL_FAULTS = {
   latency: 0.2,
@@ -66,7 +68,8 @@ async function snapshot() {
 interface TruthChat {
   id: string;
   start: { dateTime: string; timeZone: string };
-  visitor: { name: string; emaillAddress: string; networkAddress: string };
+  /** Absent when the chat drifted without one. */
+  visitor?: { name: string; emaillAddress: string; networkAddress: string };
   messages: unknown[];
 }
 
@@ -91,7 +94,9 @@ describe("Agendize sync against the simulator with every fault on", () => {
     const reader = await openLakeDuckDB(lakeDir);
     try {
       await reader.connection.run(
-        `CREATE TABLE truth AS SELECT id, start.dateTime AS local_text, CAST(start.dateTime AS TIMESTAMP) AS local_ts, start.timeZone AS zone, len(messages) AS messages
+        // Messages: a null among them (drift) is left out, so only the others count.
+        `CREATE TABLE truth AS SELECT id, start.dateTime AS local_text, CAST(start.dateTime AS TIMESTAMP) AS local_ts, start.timeZone AS zone,
+           len(list_filter(messages, message -> message IS NOT NULL AND json_type(message) <> 'NULL')) AS messages
          FROM read_json('${truthFile}', format='newline_delimited', columns={id: 'VARCHAR', start: 'STRUCT(dateTime VARCHAR, timeZone VARCHAR)', messages: 'JSON[]'})`,
       );
       // The expected UTC start, computed by DuckDB's ICU rather than by timezone.ts. ICU reads a
@@ -147,12 +152,18 @@ describe("Agendize sync against the simulator with every fault on", () => {
       for (const chat of truth) {
         expect(stored.get(chat.id)).toEqual({
           chat_id: chat.id,
-          email_pseudonym: pseudonym("email", chat.visitor.emaillAddress),
-          ip_pseudonym: pseudonym("ip", chat.visitor.networkAddress),
-          name_pseudonym: pseudonym("name", chat.visitor.name),
+          email_pseudonym: pseudonym("email", chat.visitor?.emaillAddress),
+          ip_pseudonym: pseudonym("ip", chat.visitor?.networkAddress),
+          name_pseudonym: pseudonym("name", chat.visitor?.name),
         });
       }
-      expect(truth.some((chat) => chat.visitor.emaillAddress !== "")).toBe(true);
+      expect(truth.some((chat) => chat.visitor !== undefined && chat.visitor.emaillAddress !== "")).toBe(true);
+
+      // Every record as the schema keeps it from the ground truth: drift preserved ("bot" messages,
+      // numeric message ids as text, nulls left out, the undocumented visitor.language kept).
+      const records = new Map((await reader.queryRows("SELECT chat_id, record_json FROM agendize.chats")).map((row) => [String(row.chat_id), String(row.record_json)]));
+      const raw = (await readFile(truthFile, "utf-8")).split("\n").filter(Boolean).map((line) => JSON.parse(line) as unknown);
+      expect(raw.filter((chat) => records.get(String((chat as { id: unknown }).id)) !== JSON.stringify(ChatSessionRecord.parse(chat))).length).toBe(0);
 
       // The vendor's summary of each requested window beside the lake's own mean of (last message − start).
       const summaries = await reader.queryRows(`SELECT s.summary_id, s.chat_sessions, s.items_returned,
@@ -182,10 +193,21 @@ describe("Agendize sync against the simulator with every fault on", () => {
     } finally {
       reader.close();
     }
+
+    // Drift on: every drifted chat kept and in the ledger; the documented data adds nothing to it.
+    const { ledger, lines } = await expectDriftKept(lakeDir, truthDir, "agendize", { chats: "chat_id" });
+    expect(lines.length).toBeGreaterThan(50);
+    expect(ledgerKinds(ledger)).toEqual(["null_in_array", "number_for_string", "unknown_enum_value", "unknown_field"]);
+    const drifted = new Set(lines.filter((line) => line.kind !== "missing_optional").map((line) => line.id));
+    expect(new Set(ledger.map((row) => row.record_id))).toEqual(drifted);
+    expect(ledger.find((row) => row.kind === "unknown_enum_value")).toMatchObject({ field_path: "messages[].source", example: "bot" });
+    expect(result.exitCode).toBe(0);
   }, 120_000);
 
   it("a second sync with nothing new re-reads only the window holding the watermark and writes no row", async () => {
+    const ledger = await ledgerRows(lakeDir, "agendize");
     const again = await sync();
+    expect(await ledgerRows(lakeDir, "agendize")).toEqual(ledger);
     expect(again.results.agendize).not.toHaveProperty("error");
     const counters = again.progress.snapshot().get("agendize");
     expect(counters?.written).toBe(0);
@@ -195,8 +217,10 @@ describe("Agendize sync against the simulator with every fault on", () => {
 
   it("--replay after deleting the tables' Parquet restores identical rows, fetching nothing", async () => {
     const before = await snapshot();
+    const ledger = await ledgerRows(lakeDir, "agendize");
     expect(before.chats.length).toBeGreaterThan(300);
     await rm(join(tableDirectory(lakeDir, "agendize", "chats")), { recursive: true, force: true });
+    await rm(join(tableDirectory(lakeDir, "agendize", "drift")), { recursive: true, force: true });
     await rm(join(tableDirectory(lakeDir, "agendize", "list_summaries")), { recursive: true, force: true });
     const config = testConfig();
     const lake = await openLake(lakeDir);
@@ -220,6 +244,8 @@ describe("Agendize sync against the simulator with every fault on", () => {
       lake.close();
     }
     expect(await snapshot()).toEqual(before);
+    // The ledger rebuilt from the archive alone, each drift once.
+    expect(await ledgerRows(lakeDir, "agendize")).toEqual(ledger);
   }, 120_000);
 });
 

@@ -13,15 +13,18 @@ import { formatPath } from "../../data-loaders/sync/validate.js";
 import { Session, Visitor } from "../../data-loaders/upscope/schemas.js";
 import { canonicalJson } from "../../data-loaders/upscope/stream.js";
 import { replayUpscope } from "../../data-loaders/upscope/sync.js";
+import { expectDriftKept, HIGH_DRIFT_RATE, ledgerKinds, ledgerRows } from "./drift-expectations.js";
 
 const NOW = "2026-06-01T00:00:00.000Z";
 const DAY_MS = 24 * 3600 * 1000;
 /**
  * 40 days of history at a quarter of the default volume: long enough that some sessions
  * are older than the API's 30 days (only the session files have them) while the files
- * stop 7 days before now (only the API has those), small enough to run in seconds.
+ * stop 7 days before now (only the API has those), small enough to run in seconds. A high
+ * drift rate: many sessions and visitors come off the docs (new values, numbers as text,
+ * nulls in arrays, undocumented fields, missing objects), and must all be kept.
  */
-const SIMULATION = { seed: 11, days: 40, scale: 0.25 };
+const SIMULATION = { seed: 11, days: 40, scale: 0.25, drift: { rate: HIGH_DRIFT_RATE } };
 const ALL_FAULTS = {
   latency: 0.05,
   rateLimit: 0.05,
@@ -91,7 +94,8 @@ async function expectLakeEqualsTruth(lakeDir: string): Promise<void> {
       started_ms: String(Date.parse(String(truth.started_at))),
       ended_ms: String(Date.parse(String(truth.ended_at))),
       visitor_id: String(truth.visitor_id),
-      length_seconds: truth.length_seconds,
+      // Drift: a length sent as numeric text is read as the number.
+      length_seconds: typeof truth.length_seconds === "string" ? Number(truth.length_seconds) : truth.length_seconds,
       call_length_seconds: truth.call_length_seconds,
       email_pseudonym: pseudonym("email", truth.visitor_email as string | null),
       ip_pseudonym: pseudonym("ip", truth.visitor_ip_address as string | null),
@@ -183,10 +187,42 @@ describe("Upscope sync against the simulator with every fault on", () => {
     expect(truthVisitors.some((visitor) => visitor.first_seen_at !== undefined)).toBe(true); // drifted visitors present
 
     await expectLakeEqualsTruth(lakeDir());
+
+    // Drift on: every drifted session and visitor kept, their drift in the ledger, values preserved.
+    const { ledger, lines } = await expectDriftKept(lakeDir(), truthDir, "upscope", { sessions: "session_id", visitors: "visitor_id" });
+    expect(lines.length).toBeGreaterThan(50);
+    expect(new Set(lines.map((line) => line.kind)).size).toBe(6);
+    expect(ledgerKinds(ledger)).toEqual(["null_in_array", "number_as_string", "number_for_string", "unknown_enum_value", "unknown_field"]);
+    expect(ledger.find((row) => row.field_path === "video_status" && row.kind === "unknown_enum_value")?.example).toBe("transcoding");
+    // Nothing personal is kept as an example: no visitor id, lookup code or feedback author.
+    expect(ledger.filter((row) => ["visitor_id", "lookup_code", "quality_feedback[].by"].includes(row.field_path) && row.example !== null)).toEqual([]);
+    const reader = await openLakeDuckDB(lakeDir());
+    try {
+      const kept = await reader.queryRows(
+        `SELECT count(*) FILTER (WHERE record_json::JSON ->> '$.video_status' = 'transcoding') AS transcoding,
+                count(*) FILTER (WHERE record_json::JSON ->> '$.source' = 'chat widget') AS widget,
+                count(*) FILTER (WHERE record_json::JSON ->> '$.recording.provider' = 's3') AS recording
+         FROM upscope.sessions`,
+      );
+      const expected = (kind: string, field: string) => lines.filter((line) => line.stream === "sessions" && line.kind === kind && line.path[0] === field).length;
+      expect(kept[0]).toEqual({
+        transcoding: String(expected("unknown_enum_value", "video_status")),
+        widget: String(expected("unknown_enum_value", "source")),
+        recording: String(expected("unknown_field", "recording")),
+      });
+    } finally {
+      reader.close();
+    }
+    // The run said so, without failing.
+    expect(result.exitCode).toBe(0);
+    expect(result.progress.snapshot().get("upscope")?.drifted).toBeGreaterThanOrEqual(lines.filter((line) => line.kind !== "missing_optional").length);
   }, 120_000);
 
   it("a second sync with nothing new skips the files, fetches only the trailing window and writes no row", async () => {
+    const ledgerBefore = await ledgerRows(lakeDir(), "upscope");
     const again = await sync(lakeDir());
+    // Re-fetched drift is the same ledger entry, not a second one.
+    expect(await ledgerRows(lakeDir(), "upscope")).toEqual(ledgerBefore);
     expect(again.results.upscope).not.toHaveProperty("error");
     const counters = again.progress.snapshot().get("upscope");
     expect(counters?.written).toBe(0);
@@ -196,7 +232,9 @@ describe("Upscope sync against the simulator with every fault on", () => {
 
   it("--replay rebuilds identical tables from the raw archive after their Parquet files are deleted", async () => {
     const before = await lakeRows(lakeDir());
-    for (const table of ["sessions", "visitors"]) {
+    const ledgerBefore = await ledgerRows(lakeDir(), "upscope");
+    expect(ledgerBefore.length).toBeGreaterThan(50);
+    for (const table of ["sessions", "visitors", "drift"]) {
       const tableDir = join(lakeDir(), "source=upscope", `table=${table}`);
       for (const entry of await readdir(tableDir)) if (entry.startsWith("month=")) await rm(join(tableDir, entry), { recursive: true });
     }
@@ -225,6 +263,8 @@ describe("Upscope sync against the simulator with every fault on", () => {
     const after = await lakeRows(lakeDir());
     expect(after.sessions).toEqual(before.sessions);
     expect(after.visitors).toEqual(before.visitors);
+    // The replay rebuilt the ledger from the archive too, each drift once.
+    expect(await ledgerRows(lakeDir(), "upscope")).toEqual(ledgerBefore);
   }, 120_000);
 
   it("a run that fails half-way (retry budget exhausted) loses nothing: the next run equals the ground truth", async () => {
