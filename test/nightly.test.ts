@@ -48,8 +48,9 @@ let nights: Array<{ code: number | null; log: string }> = [];
 
 beforeAll(async () => {
   dir = await mkdtemp(join(tmpdir(), "si-nightly-"));
-  nights.push(await nightly("2026-05-14T19:00:00Z", { SI_DEMO_DAYS: "10" }));
-  nights.push(await nightly("2026-05-15T19:00:00Z", { SI_DEMO_DAYS: "11" }));
+  // Both nights with a lot of vendor drift: kept, logged, and never a reason to stop.
+  nights.push(await nightly("2026-05-14T19:00:00Z", { SI_DEMO_DAYS: "10", SI_DEMO_DRIFT_RATE: "0.3" }));
+  nights.push(await nightly("2026-05-15T19:00:00Z", { SI_DEMO_DAYS: "11", SI_DEMO_DRIFT_RATE: "0.3" }));
 }, 600_000);
 
 afterAll(async () => {
@@ -61,6 +62,10 @@ describe("npm run nightly", () => {
     expect(nights[0]?.code, nights[0]?.log).toBe(0);
     expect(nights[1]?.code, nights[1]?.log).toBe(0);
     expect(nights[1]?.log).toContain("nightly: contracts hold for upscope, liveperson, agendize");
+    for (const night of nights) {
+      expect(night.log).toMatch(/nightly: warning: vendor drift kept, not quarantined, in the last runs: upscope \d+, liveperson \d+, agendize \d+ records/);
+      expect(night.log).toMatch(/warning: \d+ liveperson records kept with vendor drift \(.*unknown_enum_value in \d+/);
+    }
     expect(await exists(join(dir, "site", "index.html"))).toBe(true);
     expect(await exists(join(dir, "site", "chats.html"))).toBe(true);
     expect(await exists(join(dir, "site.previous", "index.html"))).toBe(true);
