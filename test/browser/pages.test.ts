@@ -196,4 +196,32 @@ describe("tables and chart table views", () => {
       await context.close();
     }
   });
+
+  it("the Data page lists the vendor drift the sync kept: field, kind, a short example, never a personal one", async () => {
+    const { page, context, problems } = await site.openPage("/data?days=90");
+    try {
+      await waitForCharts(page);
+      const table = page.locator('[data-testid="table-drift"]');
+      await table.locator("table tbody tr").first().waitFor();
+      const [download] = await Promise.all([page.waitForEvent("download"), table.getByRole("button", { name: "Download CSV" }).click()]);
+      const chunks: Buffer[] = [];
+      for await (const chunk of await download.createReadStream()) chunks.push(chunk as Buffer);
+      const [header, ...lines] = Buffer.concat(chunks).toString("utf8").trim().split("\r\n");
+      expect(header).toBe("Source,Table,Field,Drift,Example,Records,First seen (record day),Last seen (record day),Last recorded (UTC)");
+      const rows = lines.map((line) => line.split(","));
+      // The demo's documented Upscope drift: numeric session ids, kept as their text.
+      const ids = rows.find((cells) => cells[0] === "Upscope (co-browsing)" && cells[1] === "sessions" && cells[2] === "id");
+      expect(ids?.[3]).toMatch(/^number where text or an id is documented/);
+      expect(ids?.[4]).toMatch(/^\d+$/);
+      expect(Number(ids?.[5])).toBeGreaterThan(0);
+      // A feedback's author may be the visitor: counted, but no example published.
+      const authors = rows.find((cells) => cells[2] === "quality_feedback[].by");
+      if (authors) expect(authors[4]).toBe("");
+      const sources = await page.locator('[data-testid="table-sources"]').innerText();
+      expect(sources).toContain("Records kept with drift");
+      expect(problems.consoleErrors).toEqual([]);
+    } finally {
+      await context.close();
+    }
+  });
 });
