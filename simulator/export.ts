@@ -274,6 +274,8 @@ export interface EmbeddedEventFilesResult {
   events: number;
   /** The deliberately broken lines (the invalid-record fault): the sync must quarantine exactly these. */
   invalid: Array<{ id: string; breakage: Breakage["kind"]; path: Breakage["path"] }>;
+  /** The drifted lines that are not broken (drift option): the sync must keep them and count their drift. */
+  drifted: Array<{ id: string; kind: AppliedDrift["kind"]; path: AppliedDrift["path"] }>;
   /** Distinct Upscope sessions the events belong to. */
   sessions: number;
 }
@@ -302,7 +304,7 @@ export async function exportEmbeddedEventFiles(
   await mkdir(directory, { recursive: true });
   for (const name of await readdir(directory)) if (name.startsWith(".tmp-")) await rm(join(directory, name), { force: true });
   const byDay = new Map<string, EmbeddedEventLine[]>();
-  const result: EmbeddedEventFilesResult = { files: [], events: 0, invalid: [], sessions: 0 };
+  const result: EmbeddedEventFilesResult = { files: [], events: 0, invalid: [], drifted: [], sessions: 0 };
   const flushBefore = async (day: string) => {
     for (const key of [...byDay.keys()].sort()) {
       if (key >= day) break;
@@ -313,7 +315,10 @@ export async function exportEmbeddedEventFiles(
       await writeFileIfChanged(directory, name, content);
       result.files.push(name);
       result.events += lines.length;
-      for (const line of lines) if (line.breakage) result.invalid.push({ id: String(line.record.id), breakage: line.breakage.kind, path: line.breakage.path });
+      for (const line of lines) {
+        if (line.breakage) result.invalid.push({ id: String(line.record.id), breakage: line.breakage.kind, path: line.breakage.path });
+        else if (line.drift) result.drifted.push({ id: String(line.record.id), kind: line.drift.kind, path: line.drift.path });
+      }
     }
   };
   for (const day of world.historyDays(nowMs)) {

@@ -16,6 +16,7 @@
  */
 import type { Breakage } from "../breakage.js";
 import { breakageKindFor } from "../breakage.js";
+import { driftKindFor, type AppliedDrift } from "../drift.js";
 import { Rng, hashKey } from "../rng.js";
 import { isoUtc } from "../time.js";
 import type { AgentProfile, World } from "../world.js";
@@ -28,6 +29,8 @@ export interface EmbeddedEventLine {
   record: Record<string, unknown>;
   /** Set for a deliberately broken line: the sync must quarantine exactly these. */
   breakage: Breakage | null;
+  /** How the iframe's message drifted from the docs (the recorder kept it and said so), or null. */
+  drift: AppliedDrift | null;
 }
 
 const CONNECTION_ERRORS = ["connection:user_not_online", "connection:expired", "connection:user_not_found", "connection:authentication", "connection:version_not_supported"] as const;
@@ -145,7 +148,8 @@ export class EmbeddedData {
       const record: Record<string, unknown> = { v: 1, id, recordedAt: isoUtc(t), embedId, sequence: sequence++, context, event };
       const receivedAtMs = t + rng.int(40, 1500) + lateByMs;
       record.receivedAt = isoUtc(receivedAtMs);
-      lines.push({ recordedAtMs: t, receivedAtMs, ...applyBreakage(world, id, record) });
+      const drifted = applyDrift(world, id, record);
+      lines.push({ recordedAtMs: t, receivedAtMs, ...applyBreakage(world, id, drifted.record), drift: drifted.drift });
     };
     const update = (changes: Record<string, unknown> = {}) => {
       Object.assign(state, changes);
@@ -244,6 +248,41 @@ export class EmbeddedData {
     emit({ type: "sessionEnded", reason: endedByIdle || (slow && rng.chance(0.15)) ? "error" : "ended" });
     return lines;
   }
+}
+
+/**
+ * Vendor drift (drift.ts) as the recorder records it: the iframe sent a state, an error
+ * code or an end reason the docs do not list (kept as it came, with the recorder's
+ * `drift` note), or an undocumented state field (left on the page by the recorder's
+ * field setting, only the note travels). Other kinds do not survive the recorder
+ * (it reads numbers and drops nulls before sending), so they are not simulated here.
+ */
+function applyDrift(world: World, id: string, record: Record<string, unknown>): { record: Record<string, unknown>; drift: AppliedDrift | null } {
+  const kind = driftKindFor(world.seed, world.drift, "embedded-event", id, ["unknown_enum_value", "unknown_field"]);
+  const event = record.event as Record<string, unknown> | undefined;
+  if (!kind || !event) return { record, drift: null };
+  let path: (string | number)[];
+  let note: { path: string; kind: string; example: string | null };
+  const drifted: Record<string, unknown> = { ...event };
+  if (kind === "unknown_field" && event.type === "upscope.sessionState.update") {
+    path = ["event", "state", "screenShareQuality"];
+    note = { path: "state.screenShareQuality", kind, example: null };
+  } else if (event.type === "upscope.sessionState.update") {
+    drifted.state = { ...(event.state as Record<string, unknown>), sessionStatus: "reconnecting" };
+    path = ["event", "state", "sessionStatus"];
+    note = { path: "state.sessionStatus", kind: "unknown_enum_value", example: "reconnecting" };
+  } else if (event.type === "error") {
+    drifted.error = "connection:timeout";
+    path = ["event", "error"];
+    note = { path: "error", kind: "unknown_enum_value", example: "connection:timeout" };
+  } else if (event.type === "sessionEnded") {
+    drifted.reason = "timeout";
+    path = ["event", "reason"];
+    note = { path: "reason", kind: "unknown_enum_value", example: "timeout" };
+  } else {
+    return { record, drift: null };
+  }
+  return { record: { ...record, event: drifted, drift: [note] }, drift: { kind: note.kind as AppliedDrift["kind"], path } };
 }
 
 /**

@@ -24,7 +24,8 @@ import { exportEmbeddedEventFiles, type EmbeddedEventFilesResult } from "../../s
 import { recordedEvent, stateUpdate } from "./fixtures.js";
 
 const NOW = new Date("2026-06-01T00:00:00.000Z");
-const SIMULATION = { seed: 4, days: 14, scale: 0.5, now: NOW, faults: { invalidRecord: 0.02 } };
+/** With vendor drift: a fifth of the iframe's messages carry a state, code or field the docs do not list. */
+const SIMULATION = { seed: 4, days: 14, scale: 0.5, now: NOW, faults: { invalidRecord: 0.02 }, drift: { rate: 0.2 } };
 
 let dir: string;
 let lakeDir: string;
@@ -101,6 +102,23 @@ describe("embedded events into the lake", () => {
     expect(quarantined.map((row) => row.record_id)).toEqual([...invalidIds].map((id) => `events:${id}`).sort());
     const recorderReports = await query("SELECT field_path, message FROM embedded.quarantine WHERE message LIKE 'recorder:%' LIMIT 1");
     expect(recorderReports[0]).toMatchObject({ field_path: "state.dataBounceSpeed" });
+    // Drifted events are kept as they came, and their drift (the recorder's note and what the sync
+    // sees itself, once each) is in the ledger.
+    expect(exported.drifted.length).toBeGreaterThan(100);
+    const stored = new Set(rows.map((row) => String(row.event_id)));
+    expect(exported.drifted.filter((line) => !stored.has(line.id))).toEqual([]);
+    const ledger = await query("SELECT record_id, field_path, kind, example FROM embedded.drift ORDER BY ALL");
+    const entries = new Set(ledger.map((row) => `${row.record_id} ${row.field_path} ${row.kind}`));
+    expect(exported.drifted.filter((line) => !entries.has(`${line.id} ${line.path.join(".")} ${line.kind}`))).toEqual([]);
+    expect(ledger.length).toBe(exported.drifted.length);
+    expect(new Set(ledger.map((row) => `${row.field_path} ${row.kind} ${row.example}`))).toEqual(
+      new Set([
+        "event.state.sessionStatus unknown_enum_value reconnecting",
+        "event.error unknown_enum_value connection:timeout",
+        "event.reason unknown_enum_value timeout",
+        "event.state.screenShareQuality unknown_field null",
+      ]),
+    );
     // Rows carry the Upscope session they belong to.
     const [linked] = await query("SELECT count(*) AS n, count(session_id) AS with_session FROM embedded.events");
     expect(Number(linked?.with_session)).toBe(Number(linked?.n));
