@@ -218,7 +218,7 @@ describe("tables and chart table views", () => {
       const authors = rows.find((cells) => cells[2] === "quality_feedback[].by");
       if (authors) expect(authors[4]).toBe("");
       const sources = await page.locator('[data-testid="table-sources"]').innerText();
-      expect(sources).toContain("Records kept with drift");
+      expect(sources).toContain("Kept with drift");
       expect(problems.consoleErrors).toEqual([]);
     } finally {
       await context.close();
