@@ -31,6 +31,8 @@
 -- @column start_path: path of the start page
 -- @column visitor_pseudonym: keyed pseudonym of LivePerson's visitor id
 -- @column visitor_name: the visitor's name, NULL unless SI_PUBLISH_VISITOR_IDENTITIES=true
+-- @unique engagement_id
+-- @not_null engagement_id, start_time, engagement_date
 -- @incremental_key engagement_id
 WITH lines AS (
   SELECT

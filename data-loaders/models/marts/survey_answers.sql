@@ -8,12 +8,15 @@
 -- @column agent_key: cross-source key of the chat's agent
 -- @column skill_name: the chat's skill
 -- @column survey_kind: pre_chat, post_chat or operator
+-- @column answer_index: position of the answer in its survey (0-based)
 -- @column survey_name: the survey's name
 -- @column question_id: LivePerson question id
 -- @column question: the question as shown
 -- @column is_free_text: true when the answer was typed
 -- @column answer: the chosen option (see above for when text is published)
 -- @column answer_number: the answer as a number, when it is one
+-- @unique engagement_id, survey_kind, answer_index
+-- @not_null engagement_id, survey_kind, answer_index
 SELECT
   a.engagement_id,
   e.start_time,
@@ -21,6 +24,7 @@ SELECT
   e.agent_key,
   e.skill_name,
   a.survey_kind,
+  a.answer_index,
   a.survey_name,
   a.question_id,
   a.question,

@@ -12,6 +12,8 @@
 -- @column line_mcs: running MCS after the line
 -- @column line_raw_score: raw sentiment of the line (-1, 0, 1)
 -- @column text: the line's text, NULL unless SI_PUBLISH_TEXT=true
+-- @unique engagement_id, line_index
+-- @not_null engagement_id, line_index
 -- @incremental_key engagement_id
 SELECT
   l.engagement_id,

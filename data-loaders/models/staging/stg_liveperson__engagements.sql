@@ -27,6 +27,8 @@
 -- @column visitor_pseudonym: keyed pseudonym of LivePerson's visitor id
 -- @column email_pseudonyms: keyed pseudonyms of the emails the visitor gave
 -- @column visitor_name: the visitor's name, NULL unless SI_PUBLISH_VISITOR_IDENTITIES=true
+-- @unique engagement_id
+-- @not_null engagement_id, start_time
 -- @incremental_key engagement_id
 WITH source AS (
   -- One from_json per record: DuckDB parses the JSON once into a typed struct

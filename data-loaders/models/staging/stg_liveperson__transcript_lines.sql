@@ -12,6 +12,8 @@
 -- @column line_mcs: the running MCS after this line, when scored
 -- @column line_raw_score: the line's raw sentiment score (-1, 0, 1), when scored
 -- @column text: the line's text, NULL unless SI_PUBLISH_TEXT=true
+-- @unique engagement_id, line_index
+-- @not_null engagement_id, line_index
 -- @incremental_key engagement_id
 WITH source AS (
   SELECT
