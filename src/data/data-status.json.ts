@@ -27,9 +27,12 @@ try {
     GROUP BY source, record_id, field_path, left(message, ${MESSAGE_MAX})
     ORDER BY max(fetched_at) DESC, source, record_id, field_path
     LIMIT ${QUARANTINE_LIST_LIMIT}`);
+  // A record counts once, on the day it was first rejected: the quarantine holds a row per
+  // failing field and per run, and the trailing window re-reads (and re-rejects) records nightly.
   const daily = await quarantineRows(`
-    SELECT strftime(fetched_at, '%Y-%m-%d') AS date, source, count(*)::INTEGER AS quarantined
-    FROM main.quarantine GROUP BY ALL ORDER BY date, source`);
+    SELECT strftime(first_fetched_at, '%Y-%m-%d') AS date, source, count(*)::INTEGER AS quarantined
+    FROM (SELECT source, record_id, min(fetched_at) AS first_fetched_at FROM main.quarantine GROUP BY source, record_id)
+    GROUP BY ALL ORDER BY date, source`);
   const totals = await quarantineRows(`SELECT source, count(*)::INTEGER AS quarantined, count(DISTINCT record_id)::INTEGER AS records FROM main.quarantine GROUP BY source`);
   await publishJson({
     marts: readMartsManifestSync()?.marts ?? [],
