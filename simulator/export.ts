@@ -72,6 +72,7 @@ export async function exportGroundTruth(options: SimulatorOptions, directory: st
     "liveperson-arrivals",
     "agendize-chats",
     "agendize-chats-invalid",
+    "agendize-chat-instants",
     "people",
     "agents",
   ] as const;
@@ -116,6 +117,8 @@ export async function exportGroundTruth(options: SimulatorOptions, directory: st
       const built = agendize.buildChat(chat);
       if (built.breakage) await writers["agendize-chats-invalid"].write(invalidLine(chat.id, built.breakage, built.record));
       else await writers["agendize-chats"].write(built.record);
+      // The instants behind the chat's local wall-clock times: checks need no zone conversion of their own.
+      await writers["agendize-chat-instants"].write({ id: chat.id, startMs: chat.startMs, endMs: chat.endMs, messageTimesMs: chat.messageTimesMs });
     }
   }
 
