@@ -12,7 +12,7 @@
 /** Deepest nesting of arrays and objects accepted (a real record nests fewer than 10). */
 export const MAX_JSON_DEPTH = 64;
 
-export type ParsedJson = { ok: true; value: unknown } | { ok: false; message: string };
+export type ParsedJson = { ok: true; value: unknown } | { ok: false; cause: "json" | "depth"; message: string };
 
 /** True when `value` nests arrays and objects more than `max` levels deep. Iterative, so any depth is measured. */
 export function nestedDeeperThan(value: unknown, max: number = MAX_JSON_DEPTH): boolean {
@@ -26,9 +26,9 @@ export function nestedDeeperThan(value: unknown, max: number = MAX_JSON_DEPTH): 
   return false;
 }
 
-/** Line and column (1-based) of a character offset in `text`. */
-export function lineAndColumn(text: string, offset: number): { line: number; column: number } {
-  let line = 1;
+/** Line and column (1-based) of a character offset in `text`, whose first line is `firstLine`. */
+export function lineAndColumn(text: string, offset: number, firstLine = 1): { line: number; column: number } {
+  let line = firstLine;
   let lineStart = 0;
   for (let index = text.indexOf("\n"); index !== -1 && index < offset; index = text.indexOf("\n", index + 1)) {
     line += 1;
@@ -38,28 +38,33 @@ export function lineAndColumn(text: string, offset: number): { line: number; col
 }
 
 /** Our description of a JSON.parse SyntaxError: where, never what (its own message quotes the text). */
-export function describeJsonSyntaxError(error: unknown, text: string): string {
+export function describeJsonSyntaxError(error: unknown, text: string, firstLine = 1): string {
   const message = error instanceof Error ? error.message : "";
   const position = /at position (\d+)/.exec(message)?.[1];
   if (position !== undefined) {
-    const { line, column } = lineAndColumn(text, Number(position));
+    const { line, column } = lineAndColumn(text, Number(position), firstLine);
     return `not valid JSON (line ${line}, column ${column})`;
   }
   const lineColumn = /line (\d+) column (\d+)/.exec(message);
-  if (lineColumn) return `not valid JSON (line ${lineColumn[1]}, column ${lineColumn[2]})`;
+  if (lineColumn) return `not valid JSON (line ${Number(lineColumn[1]) + firstLine - 1}, column ${lineColumn[2]})`;
   if (/end of (JSON )?input|Unterminated/i.test(message)) return "not valid JSON (it ends too soon: cut short?)";
   return "not valid JSON";
 }
 
-/** Parses JSON text: a syntax error, a nesting too deep for the parser or deeper than `maxDepth` is a message, never a throw. */
-export function parseJsonText(text: string, maxDepth: number = MAX_JSON_DEPTH): ParsedJson {
+/**
+ * Parses JSON text: a syntax error, a nesting too deep for the parser or deeper than
+ * `maxDepth` is a message, never a throw. `firstLine` numbers the text's first line
+ * (a line of a file) in messages.
+ */
+export function parseJsonText(text: string, options: { maxDepth?: number; firstLine?: number } = {}): ParsedJson {
+  const maxDepth = options.maxDepth ?? MAX_JSON_DEPTH;
   let value: unknown;
   try {
     value = JSON.parse(text);
   } catch (error) {
-    if (error instanceof RangeError) return { ok: false, message: `nested more than ${maxDepth} levels deep (too deep to parse)` };
-    return { ok: false, message: describeJsonSyntaxError(error, text) };
+    if (error instanceof RangeError) return { ok: false, cause: "depth", message: `nested more than ${maxDepth} levels deep (too deep to parse)` };
+    return { ok: false, cause: "json", message: describeJsonSyntaxError(error, text, options.firstLine) };
   }
-  if (nestedDeeperThan(value, maxDepth)) return { ok: false, message: `nested more than ${maxDepth} levels deep` };
+  if (nestedDeeperThan(value, maxDepth)) return { ok: false, cause: "depth", message: `nested more than ${maxDepth} levels deep` };
   return { ok: true, value };
 }
