@@ -7,8 +7,6 @@
  * quarantines the same lines. The 50 MB line is written in 1 MiB pieces: neither the test
  * nor the sync holds it.
  */
-import { once } from "node:events";
-import { createWriteStream } from "node:fs";
 import { appendFile, mkdir, mkdtemp, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -16,15 +14,14 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { loadConfig } from "../../data-loaders/config.js";
 import { EMBEDDED_PROGRESS_SOURCE, withEmbeddedConfig } from "../../data-loaders/embedded/config.js";
 import { replayEmbedded, syncEmbedded } from "../../data-loaders/embedded/sync.js";
-import { openLake, openLakeDuckDB, tableDirectory } from "../../data-loaders/lake/index.js";
+import { openLake, tableDirectory } from "../../data-loaders/lake/index.js";
 import { createPseudonymizer } from "../../data-loaders/privacy.js";
 import type { SourceRunResult } from "../../data-loaders/sync/context.js";
 import { SyncProgress } from "../../data-loaders/sync/progress.js";
+import { deep, HUGE_LINE_BYTES, queryLake, writeWithHugeLine } from "../sync/bad-input.js";
 import { recordedEvent } from "./fixtures.js";
 
 const NOW = new Date("2026-06-01T00:00:00.000Z");
-const HUGE_LINE_BYTES = 50 * 1024 * 1024;
-const deep = (depth: number) => `${"[".repeat(depth)}${"]".repeat(depth)}`;
 
 let dir: string;
 let lakeDir: string;
@@ -45,14 +42,7 @@ async function run(kind: "sync" | "replay" = "sync"): Promise<SourceRunResult> {
   }
 }
 
-async function query(sql: string): Promise<Array<Record<string, unknown>>> {
-  const reader = await openLakeDuckDB(lakeDir);
-  try {
-    return await reader.queryRows(sql);
-  } finally {
-    reader.close();
-  }
-}
+const query = (sql: string) => queryLake(lakeDir, sql);
 
 beforeAll(async () => {
   dir = await mkdtemp(join(tmpdir(), "si-embedded-bad-"));
@@ -77,12 +67,7 @@ beforeAll(async () => {
     ]),
   );
   // A 50 MB line between two good ones, written in 1 MiB pieces.
-  const out = createWriteStream(join(eventsDir, "events-2026-06-01.ndjson"));
-  out.write(`${line(good[4] as Record<string, unknown>)}\n{"id":"evt-huge","blob":"`);
-  const piece = "a".repeat(1024 * 1024);
-  for (let written = 0; written < HUGE_LINE_BYTES; written += piece.length) if (!out.write(piece)) await once(out, "drain");
-  out.end(`"}\n${line(good[0] as Record<string, unknown>)}\n`);
-  await once(out, "finish");
+  await writeWithHugeLine(join(eventsDir, "events-2026-06-01.ndjson"), `${line(good[4] as Record<string, unknown>)}\n`, '{"id":"evt-huge","blob":"', '"}\n', `${line(good[0] as Record<string, unknown>)}\n`);
 }, 60_000);
 
 afterAll(async () => {

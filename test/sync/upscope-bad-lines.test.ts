@@ -7,25 +7,22 @@
  * succeeds, no file is read again next run, and --replay quarantines the same. The 50 MB
  * line is written in 1 MiB pieces.
  */
-import { once } from "node:events";
-import { createWriteStream } from "node:fs";
 import { mkdir, mkdtemp, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { loadConfig, type SyncConfig } from "../../data-loaders/config.js";
-import { openLakeDuckDB, tableDirectory } from "../../data-loaders/lake/index.js";
+import { tableDirectory } from "../../data-loaders/lake/index.js";
 import { parseSyncArgs } from "../../data-loaders/sync/cli-args.js";
 import { runSync } from "../../data-loaders/sync/engine.js";
 import { SyncProgress } from "../../data-loaders/sync/progress.js";
 import { DEMO_CREDENTIALS, startSimulator } from "../../simulator/index.js";
 import { readSeedFixture } from "../schemas/fixtures.js";
+import { deep, HUGE_LINE_BYTES, queryLake, writeWithHugeLine } from "./bad-input.js";
 
 const NOW = "2026-06-01T00:00:00.000Z";
-const HUGE_LINE_BYTES = 50 * 1024 * 1024;
 const documented = readSeedFixture("upscope-documented-session.json") as Record<string, unknown>;
 const session = (id: string) => JSON.stringify({ ...documented, id });
-const deep = (depth: number) => `${"[".repeat(depth)}${"]".repeat(depth)}`;
 
 let dir: string;
 let folder: string;
@@ -50,12 +47,7 @@ beforeAll(async () => {
       Buffer.from(`${session("good-2")}`), // 7: a last line without its newline (a finished export)
     ]),
   );
-  const out = createWriteStream(join(folder, "huge.jsonl"));
-  out.write(`${session("good-3")}\n{"id":"huge","blob":"`);
-  const piece = "a".repeat(1024 * 1024);
-  for (let written = 0; written < HUGE_LINE_BYTES; written += piece.length) if (!out.write(piece)) await once(out, "drain");
-  out.end(`"}\n${session("good-4")}\n`);
-  await once(out, "finish");
+  await writeWithHugeLine(join(folder, "huge.jsonl"), `${session("good-3")}\n`, '{"id":"huge","blob":"', '"}\n', `${session("good-4")}\n`);
   await writeFile(join(folder, "deep.json"), `[${deep(100_000)}]`);
   await writeFile(join(folder, "mixed.json"), `[${session("good-5")},\n${deep(100_000)},\n${session("good-6")}]`);
   await writeFile(join(folder, "not-utf8.json"), Buffer.concat([Buffer.from(`[\n${session("lost-1")},\n"`), Buffer.from([0xc3, 0x28]), Buffer.from('"]')]));
@@ -80,14 +72,7 @@ async function sync(extra: string[] = []) {
   return { result: result.results.upscope, lines };
 }
 
-async function query(sql: string): Promise<Array<Record<string, unknown>>> {
-  const reader = await openLakeDuckDB(lakeDir);
-  try {
-    return await reader.queryRows(sql);
-  } finally {
-    reader.close();
-  }
-}
+const query = (sql: string) => queryLake(lakeDir, sql);
 
 const expected = [
   ["sessions:deep.json[0]", "(record)", "nested more than 64 levels deep"],
