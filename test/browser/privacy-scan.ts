@@ -50,52 +50,77 @@ export function fragmentsOf(kind: SensitiveKind, value: string): string[] {
   }
 }
 
+/** Lower case, and any of space, dot, dash and underscore as a dash. */
+function loose(text: string): string {
+  return text.toLowerCase().replace(/[\s._-]/g, "-");
+}
+
 export interface SensitiveValue {
   kind: SensitiveKind;
   value: string;
 }
 
-/** A matcher over text: whole values (at least 8 characters, or 5 with a space) and their fragments. */
+/** A matcher over text: whole values (at least 8 characters, or 5 with a space) and their fragments, in one pass. */
 export class PrivacyScanner {
-  private readonly whole: string[];
+  /** Whole values of 8 characters or more, by their first 8 characters: one pass over a text finds them all. */
+  private readonly wholeByStart = new Map<string, string[]>();
+  /** Whole values of 5 to 7 characters with a space (a short name). */
+  private readonly shortWhole: string[] = [];
   private readonly fragments = new Map<string, string>();
   private readonly ipPrefixes = new Map<string, string>();
   private readonly ipv6Prefixes = new Map<string, string>();
 
-  /** `published` are texts shown on purpose (agent names, survey options): a fragment inside one is not searched. */
+  /**
+   * `published` are texts shown on purpose (agent names, survey options): a fragment
+   * inside one is not searched, compared without case and with spaces, dots, dashes and
+   * underscores alike (an agent "Grace Nakamura" is also the key "grace-nakamura", and
+   * a visitor may be grace.nakamura638@...).
+   */
   constructor(values: Iterable<SensitiveValue>, published: readonly string[] = []) {
     const whole = new Set<string>();
-    const shown = new Set(published.flatMap((text) => windows(text)));
+    const shown = new Set(published.flatMap((text) => windows(loose(text))));
     for (const { kind, value } of values) {
       const trimmed = value.trim();
-      if (trimmed.length >= 8 || (trimmed.length >= 5 && /\s/.test(trimmed))) whole.add(trimmed);
+      if (trimmed.length >= FRAGMENT_LENGTH) whole.add(trimmed);
+      else if (trimmed.length >= 5 && /\s/.test(trimmed)) this.shortWhole.push(trimmed);
       for (const fragment of fragmentsOf(kind, trimmed)) {
         if (kind === "ip") (fragment.includes(":") ? this.ipv6Prefixes : this.ipPrefixes).set(fragment, trimmed);
-        else if (!shown.has(fragment)) this.fragments.set(fragment, trimmed);
+        else if (!shown.has(loose(fragment))) this.fragments.set(fragment, trimmed);
       }
     }
-    this.whole = [...whole];
+    for (const value of whole) {
+      const start = value.slice(0, FRAGMENT_LENGTH);
+      const list = this.wholeByStart.get(start);
+      if (list) list.push(value);
+      else this.wholeByStart.set(start, [value]);
+    }
   }
 
   get size(): number {
-    return this.whole.length + this.fragments.size + this.ipPrefixes.size + this.ipv6Prefixes.size;
+    let whole = this.shortWhole.length;
+    for (const list of this.wholeByStart.values()) whole += list.length;
+    return whole + this.fragments.size + this.ipPrefixes.size + this.ipv6Prefixes.size;
   }
 
   /** What `text` gives away, at most `limit` findings. */
   findings(text: string, limit = 20): string[] {
     const found: string[] = [];
-    for (const value of this.whole) {
+    for (const value of this.shortWhole) {
       if (found.length >= limit) return found;
-      if (text.includes(value)) found.push(`contains "${value.slice(0, 40)}"`);
+      if (text.includes(value)) found.push(`contains "${value}"`);
     }
-    if (this.fragments.size > 0) {
-      for (let start = 0; start + FRAGMENT_LENGTH <= text.length && found.length < limit; start++) {
-        const fragment = text.slice(start, start + FRAGMENT_LENGTH);
-        const of = this.fragments.get(fragment);
-        if (of !== undefined) {
-          found.push(`contains "${fragment}", a fragment of "${of.slice(0, 40)}"`);
-          start += FRAGMENT_LENGTH - 1;
-        }
+    for (let start = 0; start + FRAGMENT_LENGTH <= text.length && found.length < limit; start++) {
+      const window = text.slice(start, start + FRAGMENT_LENGTH);
+      const wholeValue = this.wholeByStart.get(window)?.find((value) => text.startsWith(value, start));
+      if (wholeValue !== undefined) {
+        found.push(`contains "${wholeValue.slice(0, 40)}"`);
+        start += wholeValue.length - 1;
+        continue;
+      }
+      const of = this.fragments.get(window);
+      if (of !== undefined) {
+        found.push(`contains "${window}", a fragment of "${of.slice(0, 40)}"`);
+        start += FRAGMENT_LENGTH - 1;
       }
     }
     for (const [prefix, of] of this.ipv6Prefixes) {
