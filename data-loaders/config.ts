@@ -5,8 +5,8 @@
  * variable (it never falls back to demo data). With no source configured at all,
  * the sync runs in demo mode against the embedded simulator.
  */
-import { existsSync } from "node:fs";
-import { join } from "node:path";
+import { accessSync, constants, existsSync, realpathSync, statSync } from "node:fs";
+import { dirname, join, resolve } from "node:path";
 import { z } from "zod";
 import type { EmbeddedConfig } from "./embedded/config.js";
 import { SIMULATED_DRIFT_KINDS, type SimulatedDriftKind } from "../simulator/drift.js";
@@ -24,12 +24,53 @@ export class ConfigError extends Error {
 
 const nonEmpty = z.string().trim().min(1);
 const optionalText = nonEmpty.optional();
-const url = z.url({ protocol: /^https?$/ });
-const positiveInt = z.coerce.number().int().positive();
-const share = z.coerce.number().min(0).max(1);
+/** An http(s) URL without user or password in it (those would end up in logs and archives). */
+const url = z
+  .url({ protocol: /^https?$/, message: "expected an http:// or https:// URL" })
+  .refine((value) => {
+    if (!URL.canParse(value)) return true; // already reported by z.url
+    const parsed = new URL(value);
+    return parsed.username === "" && parsed.password === "";
+  }, "the URL must not carry a user or password: credentials go in their own variables");
+/**
+ * A whole number written in plain decimal digits, from `min` to `max`. z.coerce.number()
+ * took "0x10", "1e3" and " 12 " (and "1e9" days made an invalid date that exited 0).
+ */
+const wholeNumber = (min: number, max: number, unit = "") =>
+  z
+    .string()
+    .trim()
+    .regex(/^\d+$/, "expected a whole number in plain decimal digits (e.g. 30), not hex, an exponent or a fraction")
+    .transform(Number)
+    .pipe(z.number().min(min, `expected at least ${min}${unit && ` ${unit}`}`).max(max, `expected at most ${max}${unit && ` ${unit}`}`));
+/** A plain decimal number (`0.02`, `1`, `.5`), from `min` to `max`. */
+const decimal = (min: number, max: number, what: string) =>
+  z
+    .string()
+    .trim()
+    .regex(/^(\d+(\.\d*)?|\.\d+)$/, `expected ${what} as a plain decimal number (e.g. 0.02), not a percentage, hex or an exponent`)
+    .transform(Number)
+    .pipe(z.number().min(min, `expected ${what} of at least ${min}`).max(max, `expected ${what} of at most ${max}`));
+const share = decimal(0, 1, "a share between 0 and 1");
+const concurrency = wholeNumber(1, 32, "requests at once");
 const flag = z
-  .enum(["true", "false", "1", "0", "yes", "no"])
+  .enum(["true", "false", "1", "0", "yes", "no"], { message: "expected true or false (also 1/0, yes/no)" })
   .transform((value) => value === "true" || value === "1" || value === "yes");
+
+/** True when the runtime's ICU data knows the IANA zone (the same check Agendize's local times need). */
+export function isKnownTimeZone(name: string): boolean {
+  try {
+    new Intl.DateTimeFormat("en-US", { timeZone: name });
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/** Shortest pseudonym key accepted: 16 characters (`openssl rand -hex 32` gives 64). */
+export const MIN_PSEUDONYM_KEY_LENGTH = 16;
+/** Most days of history read: ten years. LivePerson keeps 13 months (395 days, the default); older windows come back empty. */
+export const MAX_HISTORY_DAYS = 3650;
 
 /** Every variable the project reads, with its default: the README's table is this. */
 export const EnvSchema = z.object({
@@ -41,21 +82,25 @@ export const EnvSchema = z.object({
         "the lake must be a local folder; to keep it in object storage, mirror the folder (e.g. `aws s3 sync lake/ s3://bucket/lake/`, as .github/workflows/nightly.yml does)",
     })
     .default("lake"),
-  SI_PSEUDONYM_KEY: optionalText,
+  // Checked here, not when the first source makes its first pseudonym (which failed each
+  // source at run time without naming the variable). The length is never echoed.
+  SI_PSEUDONYM_KEY: nonEmpty
+    .min(MIN_PSEUDONYM_KEY_LENGTH, `the key must be at least ${MIN_PSEUDONYM_KEY_LENGTH} characters (e.g. \`openssl rand -hex 32\`)`)
+    .optional(),
   SI_QUARANTINE_MAX_SHARE: share.default(0.02),
   // A chat is visible only once it has ended, up to 2 h late: the window must cover the
   // longest chat plus those 2 h, or a long chat that ended late falls before it.
-  SI_TRAILING_WINDOW_HOURS: positiveInt.default(6),
-  SI_HISTORY_DAYS: positiveInt.default(395),
-  SI_HTTP_TIME_BUDGET_SECONDS: positiveInt.default(3600),
+  SI_TRAILING_WINDOW_HOURS: wholeNumber(1, 720, "hours").default(6),
+  SI_HISTORY_DAYS: wholeNumber(1, MAX_HISTORY_DAYS, "days").default(395),
+  SI_HTTP_TIME_BUDGET_SECONDS: wholeNumber(1, 86_400, "seconds").default(3600),
   SI_PUBLISH_VISITOR_IDENTITIES: flag.default(false),
   SI_PUBLISH_TEXT: flag.default(false),
-  SI_CONTRACT_MAX_STALE_HOURS: positiveInt.default(36),
+  SI_CONTRACT_MAX_STALE_HOURS: wholeNumber(1, 8760, "hours").default(36),
   SI_CONTRACT_MAX_ROW_DROP: share.default(0.3),
-  SI_CONTRACT_MIN_ROWS: positiveInt.default(20),
-  SI_DEMO_SEED: z.coerce.number().int().nonnegative().default(1),
-  SI_DEMO_DAYS: positiveInt.default(180),
-  SI_DEMO_SCALE: z.coerce.number().positive().default(1),
+  SI_CONTRACT_MIN_ROWS: wholeNumber(1, 1_000_000_000, "records").default(20),
+  SI_DEMO_SEED: wholeNumber(0, 2_147_483_647).default(1),
+  SI_DEMO_DAYS: wholeNumber(1, 800, "days").default(180),
+  SI_DEMO_SCALE: decimal(0.001, 100, "a scale").default(1),
   SI_DEMO_FAULT_RATE: share.default(0),
   SI_DEMO_SERVED_SHARE: share.default(1),
   // Vendor drift in demo mode: a share of records served off the docs (kept by the sync, counted in the drift ledger).
@@ -71,7 +116,7 @@ export const EnvSchema = z.object({
   UPSCOPE_ON_PREMISE_URL: url.optional(),
   UPSCOPE_REST_KEY: optionalText,
   UPSCOPE_SESSION_FILES: optionalText,
-  UPSCOPE_CONCURRENCY: positiveInt.default(4),
+  UPSCOPE_CONCURRENCY: concurrency.default(4),
 
   LIVEPERSON_ACCOUNT_ID: optionalText,
   LIVEPERSON_BEARER_TOKEN: optionalText,
@@ -81,16 +126,21 @@ export const EnvSchema = z.object({
   LIVEPERSON_TOKEN_SECRET: optionalText,
   LIVEPERSON_CSDS_URL: url.default("https://api.liveperson.net"),
   LIVEPERSON_SOURCE: nonEmpty.max(20, "LivePerson rejects a source longer than 20 characters").default("SupportInsights"),
-  LIVEPERSON_CONCURRENCY: positiveInt.default(4),
+  LIVEPERSON_CONCURRENCY: concurrency.default(4),
 
   AGENDIZE_API_KEY: optionalText,
   AGENDIZE_TOKEN: optionalText,
   AGENDIZE_BEARER_TOKEN: optionalText,
   AGENDIZE_BASE_URL: url.default("https://api.agendize.com/api/2.0"),
-  AGENDIZE_LIST_PATH: nonEmpty.default("/chat/history"),
-  AGENDIZE_COMPANY_TIME_ZONE: nonEmpty.default("UTC"),
-  AGENDIZE_WINDOW_DAYS: positiveInt.default(7),
-  AGENDIZE_CONCURRENCY: positiveInt.default(2),
+  AGENDIZE_LIST_PATH: nonEmpty
+    .regex(/^\/[A-Za-z0-9._~!$&'()*+,;=:@%/-]*$/, "expected a path starting with / (e.g. /chat/history), without a query or fragment")
+    .refine((value) => !value.split("/").includes(".."), "the path must not hold ..")
+    .default("/chat/history"),
+  AGENDIZE_COMPANY_TIME_ZONE: nonEmpty
+    .refine(isKnownTimeZone, { error: (issue) => `"${String(issue.input)}" is not an IANA time zone this runtime knows (e.g. Europe/Paris, UTC)` })
+    .default("UTC"),
+  AGENDIZE_WINDOW_DAYS: wholeNumber(1, 31, "days").default(7),
+  AGENDIZE_CONCURRENCY: concurrency.default(2),
 
   EMBEDDED_EVENTS_DIR: optionalText,
 });
@@ -275,6 +325,17 @@ export function loadConfig(variables: Record<string, string | undefined> = proce
       "SI_PSEUDONYM_KEY is missing: with real sources, visitor emails, IPs and names are replaced by keyed pseudonyms, and the key must be your own secret (e.g. `openssl rand -hex 32`).",
     );
   }
+  if (!demo && env.SI_PSEUDONYM_KEY === DEMO_PSEUDONYM_KEY) {
+    throw new ConfigError("SI_PSEUDONYM_KEY is the demo's published key: with real sources the key must be your own secret (e.g. `openssl rand -hex 32`).");
+  }
+  // Folders are checked before any source runs: a lake that is a file or /dev/null gave a
+  // stack trace or a hang, and a missing session folder failed its source after the others ran.
+  const problems = [
+    checkFolder("SI_LAKE_DIR", env.SI_LAKE_DIR, { mayNotExist: true, writable: true }),
+    env.UPSCOPE_SESSION_FILES === undefined ? undefined : checkFolder("UPSCOPE_SESSION_FILES", env.UPSCOPE_SESSION_FILES, { fileToo: true }),
+    env.EMBEDDED_EVENTS_DIR === undefined ? undefined : checkFolder("EMBEDDED_EVENTS_DIR", env.EMBEDDED_EVENTS_DIR, {}),
+  ].filter((problem): problem is string => problem !== undefined);
+  if (problems.length > 0) throw new ConfigError(`Invalid configuration:\n  ${problems.join("\n  ")}`);
   return {
     demo,
     lakeDir: env.SI_LAKE_DIR,
@@ -296,6 +357,51 @@ export function loadConfig(variables: Record<string, string | undefined> = proce
     },
     sources,
   };
+}
+
+/** Kernel and device trees: never a lake, whatever their permissions say to root. */
+const SPECIAL_TREES = ["/dev", "/proc", "/sys"];
+
+function errorCode(error: unknown): string | undefined {
+  return error instanceof Error && "code" in error ? String(error.code) : undefined;
+}
+
+/**
+ * Why `path` cannot serve as the folder `name` names, or undefined when it can: it must
+ * be a folder (or, with `fileToo`, a file) outside /dev, /proc and /sys; a lake that does
+ * not exist yet must be creatable (its nearest existing parent a writable folder).
+ */
+export function checkFolder(name: string, path: string, options: { mayNotExist?: boolean; writable?: boolean; fileToo?: boolean }): string | undefined {
+  const absolute = resolve(path);
+  let existing = absolute;
+  while (!existsSync(existing) && dirname(existing) !== existing) {
+    if (!options.mayNotExist) return `${name}: ${path} does not exist`;
+    existing = dirname(existing);
+  }
+  let real: string;
+  let info;
+  try {
+    real = realpathSync(existing);
+    info = statSync(real);
+  } catch (error) {
+    return `${name}: ${path} cannot be read (${errorCode(error) ?? "unknown error"})`;
+  }
+  if (SPECIAL_TREES.some((tree) => real === tree || real.startsWith(`${tree}/`))) {
+    return `${name}: ${path} is in ${real.split("/").slice(0, 2).join("/")}, a system tree: use an ordinary folder`;
+  }
+  const isTarget = existing === absolute;
+  if (info.isFile() && isTarget && options.fileToo) return undefined;
+  if (!info.isDirectory()) {
+    const kind = info.isFile() ? "a file" : "a special file (device, pipe or socket)";
+    return isTarget ? `${name}: ${path} is ${kind}, not a folder` : `${name}: ${path} cannot be created: ${existing} is ${kind}, not a folder`;
+  }
+  try {
+    accessSync(real, options.writable ? constants.R_OK | constants.W_OK | constants.X_OK : constants.R_OK | constants.X_OK);
+  } catch (error) {
+    const what = options.writable ? "writable" : "readable";
+    return isTarget ? `${name}: ${path} is not ${what} (${errorCode(error) ?? "no access"})` : `${name}: ${path} cannot be created: ${existing} is not writable (${errorCode(error) ?? "no access"})`;
+  }
+  return undefined;
 }
 
 /** Every secret value in the configuration, so logs and `dist/` can be checked for them. */

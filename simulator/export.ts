@@ -91,6 +91,7 @@ export async function exportGroundTruth(options: SimulatorOptions, directory: st
     "liveperson-arrivals",
     "agendize-chats",
     "agendize-chats-invalid",
+    "agendize-chat-instants",
     "drift",
     "people",
     "agents",
@@ -145,6 +146,8 @@ export async function exportGroundTruth(options: SimulatorOptions, directory: st
         await writers["agendize-chats"].write(built.record);
         if (built.drift) await writers.drift.write(driftLine("agendize", "chats", chat.id, built.drift));
       }
+      // The instants behind the chat's local wall-clock times: checks need no zone conversion of their own.
+      await writers["agendize-chat-instants"].write({ id: chat.id, startMs: chat.startMs, endMs: chat.endMs, messageTimesMs: chat.messageTimesMs });
     }
   }
 

@@ -1,3 +1,4 @@
+import { spawn } from "node:child_process";
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -93,6 +94,129 @@ describe("loadDotEnv", () => {
 describe("SI_LAKE_DIR", () => {
   it("is a local folder: a URL is refused with the way to mirror it instead", () => {
     expect(() => loadConfig({ SI_LAKE_DIR: "s3://bucket/lake" })).toThrow(/SI_LAKE_DIR: the lake must be a local folder; .*aws s3 sync/);
-    expect(loadConfig({ SI_LAKE_DIR: "/var/lib/support-insights/lake" }).lakeDir).toBe("/var/lib/support-insights/lake");
+    // A folder that does not exist yet under a writable parent is accepted (created by the sync).
+    const absolute = join(tmpdir(), `si-config-lake-${process.pid}`, "lake");
+    expect(loadConfig({ SI_LAKE_DIR: absolute }).lakeDir).toBe(absolute);
   });
+});
+
+describe("every setting is checked before any work starts", () => {
+  const problemOf = (variables: Record<string, string>): string => {
+    try {
+      loadConfig(variables);
+    } catch (error) {
+      expect(error).toBeInstanceOf(ConfigError);
+      return (error as Error).message;
+    }
+    throw new Error(`accepted ${JSON.stringify(variables)}`);
+  };
+
+  it("takes integers only in plain decimal digits, within stated bounds", () => {
+    for (const value of ["0x10", "1e3", "1e9", "12.5", "-3", "10 days", "Infinity", "0b11", "0o7"]) {
+      expect(problemOf({ SI_HISTORY_DAYS: value }), value).toMatch(/^Invalid configuration:\n {2}SI_HISTORY_DAYS: /);
+    }
+    expect(problemOf({ SI_HISTORY_DAYS: "3651" })).toMatch(/SI_HISTORY_DAYS: expected at most 3650 days/);
+    expect(problemOf({ SI_HISTORY_DAYS: "0" })).toMatch(/SI_HISTORY_DAYS: expected at least 1 days/);
+    expect(loadConfig({ SI_HISTORY_DAYS: " 30 " }).historyDays).toBe(30);
+    expect(loadConfig({ SI_HISTORY_DAYS: "3650" }).historyDays).toBe(3650);
+    expect(problemOf({ UPSCOPE_CONCURRENCY: "0x10" })).toMatch(/UPSCOPE_CONCURRENCY/);
+    expect(problemOf({ LIVEPERSON_CONCURRENCY: "33" })).toMatch(/LIVEPERSON_CONCURRENCY: expected at most 32/);
+    expect(problemOf({ AGENDIZE_CONCURRENCY: "0" })).toMatch(/AGENDIZE_CONCURRENCY: expected at least 1/);
+    expect(problemOf({ AGENDIZE_WINDOW_DAYS: "32" })).toMatch(/AGENDIZE_WINDOW_DAYS: expected at most 31/);
+    expect(problemOf({ SI_TRAILING_WINDOW_HOURS: "1e1" })).toMatch(/SI_TRAILING_WINDOW_HOURS/);
+    expect(problemOf({ SI_HTTP_TIME_BUDGET_SECONDS: "1e3" })).toMatch(/SI_HTTP_TIME_BUDGET_SECONDS/);
+    expect(problemOf({ SI_DEMO_SEED: "0x1" })).toMatch(/SI_DEMO_SEED/);
+    expect(problemOf({ SI_CONTRACT_MIN_ROWS: "2e1" })).toMatch(/SI_CONTRACT_MIN_ROWS/);
+  });
+
+  it("takes shares as plain decimals from 0 to 1", () => {
+    for (const value of ["2%", "1e-2", "0x0", "-0.1", "1.5", "0,02"]) expect(problemOf({ SI_QUARANTINE_MAX_SHARE: value }), value).toMatch(/SI_QUARANTINE_MAX_SHARE: /);
+    expect(loadConfig({ SI_QUARANTINE_MAX_SHARE: "0.05", SI_CONTRACT_MAX_ROW_DROP: ".5", SI_DEMO_FAULT_RATE: "1" })).toMatchObject({ quarantineMaxShare: 0.05, contracts: { maxRowDrop: 0.5 } });
+    expect(problemOf({ SI_DEMO_SCALE: "1e2" })).toMatch(/SI_DEMO_SCALE/);
+    expect(loadConfig({ SI_DEMO_SCALE: "0.25" }).demoSimulator.scale).toBe(0.25);
+  });
+
+  it("names a pseudonym key that is too short (at least 16 characters), in demo mode too, without echoing it", () => {
+    const short = "short-secret";
+    const message = problemOf({ SI_PSEUDONYM_KEY: short, AGENDIZE_BEARER_TOKEN: "b" });
+    expect(message).toMatch(/SI_PSEUDONYM_KEY: the key must be at least 16 characters/);
+    expect(message).not.toContain(short);
+    expect(problemOf({ SI_PSEUDONYM_KEY: short })).toMatch(/SI_PSEUDONYM_KEY/);
+    expect(problemOf({ SI_PSEUDONYM_KEY: DEMO_PSEUDONYM_KEY, AGENDIZE_BEARER_TOKEN: "b" })).toMatch(/SI_PSEUDONYM_KEY is the demo's published key/);
+    expect(loadConfig({ SI_PSEUDONYM_KEY: "0123456789abcdef", AGENDIZE_BEARER_TOKEN: "b" }).pseudonymKey).toBe("0123456789abcdef");
+  });
+
+  it("checks time-zone names with Intl", () => {
+    expect(problemOf({ AGENDIZE_COMPANY_TIME_ZONE: "Europe/Pariss" })).toMatch(/AGENDIZE_COMPANY_TIME_ZONE: "Europe\/Pariss" is not an IANA time zone/);
+    expect(problemOf({ AGENDIZE_COMPANY_TIME_ZONE: "+02:00" })).toMatch(/AGENDIZE_COMPANY_TIME_ZONE/);
+    expect(loadConfig({ AGENDIZE_COMPANY_TIME_ZONE: "America/New_York" }) instanceof Object).toBe(true);
+  });
+
+  it("takes URLs without credentials, and an Agendize list path that is a path", () => {
+    expect(problemOf({ LIVEPERSON_CSDS_URL: "https://user:secret@api.liveperson.net" })).toMatch(/LIVEPERSON_CSDS_URL: the URL must not carry a user or password/);
+    expect(problemOf({ AGENDIZE_BASE_URL: "api.agendize.com" })).toMatch(/AGENDIZE_BASE_URL: expected an http/);
+    expect(problemOf({ AGENDIZE_LIST_PATH: "chat/history" })).toMatch(/AGENDIZE_LIST_PATH/);
+    expect(problemOf({ AGENDIZE_LIST_PATH: "/chat/history?limit=5" })).toMatch(/AGENDIZE_LIST_PATH/);
+    expect(problemOf({ AGENDIZE_LIST_PATH: "/chat/../admin" })).toMatch(/AGENDIZE_LIST_PATH/);
+  });
+
+  it("refuses a lake that is a file, a device, a system tree or under a file, and folders that do not exist", () => {
+    const root = mkdtempSync(join(tmpdir(), "si-config-folders-"));
+    try {
+      const file = join(root, "a-file");
+      writeFileSync(file, "x");
+      expect(problemOf({ SI_LAKE_DIR: file })).toMatch(/SI_LAKE_DIR: .*a-file is a file, not a folder/);
+      expect(problemOf({ SI_LAKE_DIR: join(file, "lake") })).toMatch(/SI_LAKE_DIR: .* cannot be created: .*a-file is a file, not a folder/);
+      expect(problemOf({ SI_LAKE_DIR: "/dev/null" })).toMatch(/SI_LAKE_DIR: \/dev\/null is in \/dev, a system tree/);
+      expect(problemOf({ SI_LAKE_DIR: "/proc/self/lake" })).toMatch(/SI_LAKE_DIR: .* is in \/proc, a system tree/);
+      expect(problemOf({ SI_LAKE_DIR: "/sys" })).toMatch(/SI_LAKE_DIR: \/sys is in \/sys/);
+      expect(loadConfig({ SI_LAKE_DIR: join(root, "new", "lake") }).lakeDir).toBe(join(root, "new", "lake"));
+      const key = { SI_PSEUDONYM_KEY: "k".repeat(32) };
+      expect(problemOf({ ...key, UPSCOPE_API_KEY: "u", UPSCOPE_SESSION_FILES: join(root, "missing") })).toMatch(/UPSCOPE_SESSION_FILES: .*missing does not exist/);
+      expect(loadConfig({ ...key, UPSCOPE_API_KEY: "u", UPSCOPE_SESSION_FILES: file }).sources.upscope?.sessionFiles).toBe(file);
+      expect(problemOf({ ...key, EMBEDDED_EVENTS_DIR: file })).toMatch(/EMBEDDED_EVENTS_DIR: .*a-file is a file, not a folder/);
+      expect(problemOf({ ...key, EMBEDDED_EVENTS_DIR: join(root, "missing") })).toMatch(/EMBEDDED_EVENTS_DIR: .*missing does not exist/);
+    } finally {
+      rmSync(root, { recursive: true, force: true });
+    }
+  });
+});
+
+describe("a bad setting stops every entry point with exit 2 before any work", () => {
+  const tsx = join(process.cwd(), "node_modules", ".bin", "tsx");
+  /** The environment without any of the project's own variables, plus `variables`. */
+  const environment = (variables: Record<string, string>) => ({
+    ...Object.fromEntries(Object.entries(process.env).filter(([name]) => !/^(SI_|UPSCOPE_|LIVEPERSON_|AGENDIZE_|EMBEDDED_)/.test(name))),
+    OBSERVABLE_TELEMETRY_DISABLE: "true",
+    ...variables,
+  });
+  const run = (script: string, variables: Record<string, string>) =>
+    new Promise<{ code: number | null; output: string }>((resolve, reject) => {
+      const cwd = mkdtempSync(join(tmpdir(), "si-config-cli-"));
+      const child = spawn(tsx, [join(process.cwd(), script)], { cwd, env: environment(variables), stdio: ["ignore", "pipe", "pipe"] });
+      let output = "";
+      child.stdout.on("data", (chunk: Buffer) => (output += chunk.toString()));
+      child.stderr.on("data", (chunk: Buffer) => (output += chunk.toString()));
+      child.on("error", reject);
+      child.on("exit", (code) => {
+        rmSync(cwd, { recursive: true, force: true });
+        resolve({ code, output });
+      });
+    });
+
+  it.each(["data-loaders/sync/cli.ts", "tools/build.ts", "tools/dev.ts", "tools/nightly.ts"])("%s", async (script) => {
+    const history = await run(script, { SI_HISTORY_DAYS: "1e9" });
+    expect(history.code, history.output).toBe(2);
+    expect(history.output).toMatch(/SI_HISTORY_DAYS: expected a whole number/);
+    expect(history.output).not.toMatch(/\n\s+at /); // a message, not a stack trace
+  }, 60_000);
+
+  it("the sync names a lake that is a device and a pseudonym key that is too short", async () => {
+    const lake = await run("data-loaders/sync/cli.ts", { SI_LAKE_DIR: "/dev/null" });
+    expect(lake.code, lake.output).toBe(2);
+    expect(lake.output).toMatch(/SI_LAKE_DIR: \/dev\/null is in \/dev/);
+    const key = await run("data-loaders/sync/cli.ts", { SI_PSEUDONYM_KEY: "too-short", AGENDIZE_BEARER_TOKEN: "b" });
+    expect(key.code, key.output).toBe(2);
+    expect(key.output).toMatch(/SI_PSEUDONYM_KEY: the key must be at least 16 characters/);
+  }, 60_000);
 });

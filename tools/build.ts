@@ -11,7 +11,7 @@ import { spawn } from "node:child_process";
 import { readdir, rm } from "node:fs/promises";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
-import { loadDotEnv } from "../data-loaders/config.js";
+import { ConfigError, loadConfig, loadDotEnv } from "../data-loaders/config.js";
 import { vendorNpm } from "./vendor-npm.js";
 
 const projectRoot = fileURLToPath(new URL("..", import.meta.url));
@@ -56,6 +56,17 @@ Any other option is passed to the sync (see npm run sync -- --help).
 Exit codes: 0 built; 1 the sync or the site build failed (dist/ is then not
 trustworthy: do not publish it); 2 bad arguments or configuration.`;
 
+/** Checks every setting before any work (with --skip-sync too): a bad one exits 2 with its variable named. */
+export function exitOnBadConfig(command: string): void {
+  try {
+    loadConfig();
+  } catch (error) {
+    if (!(error instanceof ConfigError)) throw error;
+    console.error(`${command}: ${error.message}`);
+    process.exit(2);
+  }
+}
+
 /** Runs the sync CLI in its own process (its memory is gone before Framework starts). */
 export function runSyncCli(args: string[]): Promise<number> {
   const bin = join(projectRoot, "node_modules", ".bin", "tsx");
@@ -74,6 +85,7 @@ async function main(argv: string[]): Promise<void> {
   const started = Date.now();
   // Before anything reads the environment: the loaders Framework spawns inherit it.
   loadDotEnv(projectRoot);
+  exitOnBadConfig("build");
   if (!argv.includes("--skip-sync")) {
     const code = await runSyncCli(argv);
     if (code !== 0) {

@@ -8,11 +8,12 @@ import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { loadDotEnv } from "../data-loaders/config.js";
 import { readMartsManifestSync, siteLakeRoot } from "../data-loaders/site.js";
-import { runFramework, runSyncCli } from "./build.js";
+import { exitOnBadConfig, runFramework, runSyncCli } from "./build.js";
 import { vendorNpm } from "./vendor-npm.js";
 
 const projectRoot = fileURLToPath(new URL("..", import.meta.url));
 loadDotEnv(projectRoot);
+exitOnBadConfig("dev");
 if (!readMartsManifestSync()) {
   console.error(`dev: no marts in ${siteLakeRoot()} yet: syncing first (npm run sync)`);
   const code = await runSyncCli([]);

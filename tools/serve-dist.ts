@@ -17,8 +17,31 @@ export interface DistServer {
   close(): Promise<void>;
 }
 
+/** A request target that cannot name a file: answered 400, never thrown (a throw here used to stop the server). */
+class MalformedUrl extends Error {}
+
+/** The decoded path, or MalformedUrl for a broken percent-escape, bytes that are not UTF-8, or a control character (NUL included). */
+export function decodeRequestPath(pathname: string): string {
+  let decoded: string;
+  try {
+    decoded = decodeURIComponent(pathname);
+  } catch {
+    throw new MalformedUrl("the URL has a broken percent-escape or is not UTF-8");
+  }
+  if (/[\u0000-\u001f\u007f]/.test(decoded)) throw new MalformedUrl("the URL holds a control character");
+  return decoded;
+}
+
+function requestPathname(target: string | undefined): string {
+  try {
+    return new URL(target ?? "/", "http://localhost").pathname;
+  } catch {
+    throw new MalformedUrl("the request target is not a URL");
+  }
+}
+
 function resolveRequestPath(root: string, pathname: string): string | undefined {
-  const decoded = decodeURIComponent(pathname);
+  const decoded = decodeRequestPath(pathname);
   const clean = normalize(decoded).replace(/^(\.\.(\/|\\|$))+/, "");
   const candidates = clean.endsWith("/") ? [join(clean, "index.html")] : [clean, `${clean}.html`, join(clean, "index.html")];
   for (const candidate of candidates) {
@@ -33,8 +56,16 @@ export function serveDist(options: { root: string; port?: number; host?: string 
   const root = options.root;
   const host = options.host ?? "127.0.0.1";
   const server = createServer((req, res) => {
-    const { pathname } = new URL(req.url ?? "/", "http://localhost");
-    const path = resolveRequestPath(root, pathname);
+    let path: string | undefined;
+    try {
+      path = resolveRequestPath(root, requestPathname(req.url));
+    } catch (error) {
+      // A malformed URL is the client's mistake: 400, and the server goes on serving.
+      const malformed = error instanceof MalformedUrl;
+      res.writeHead(malformed ? 400 : 500, { "content-type": "text/plain; charset=utf-8" });
+      res.end(malformed ? `Bad request: ${error.message}` : "Internal error");
+      return;
+    }
     if (!path) {
       res.statusCode = 404;
       const notFound = join(root, "404.html");

@@ -11,11 +11,17 @@
  * start, which is safe because events merge by id. A last line without its newline is
  * taken only if it is complete JSON (otherwise it is still being written, and the next
  * run reads it).
+ *
+ * Files are streamed line by line (sync/file-lines.ts): a line that is not UTF-8 or JSON,
+ * nested too deeply or longer than 8 MiB is quarantined by position, the rest is read,
+ * and the file's fingerprint moves past it like past any other line.
  */
 import { createHash } from "node:crypto";
 import { readdir, stat } from "node:fs/promises";
 import { join } from "node:path";
 import { z } from "zod";
+import { parseJsonText } from "../../embedded/json-text.js";
+import { hashFileRange } from "../sync/file-lines.js";
 
 export interface EventFileEntry {
   /** Name inside the folder: the file's identity in the state and in quarantine record ids. */
@@ -88,21 +94,19 @@ export interface UnreadPart {
 
 const NEWLINE = 0x0a;
 
+/** Whole JSON, even if too deep to be a record (that is quarantined, not waited for). */
 function isCompleteJson(bytes: Uint8Array): boolean {
-  const text = Buffer.from(bytes).toString("utf8").trim();
-  if (text === "") return false;
-  try {
-    JSON.parse(text);
-    return true;
-  } catch {
-    return false;
-  }
+  const text = Buffer.from(bytes).toString("utf8");
+  if (text.trim() === "") return false;
+  const parsed = parseJsonText(text);
+  return parsed.ok || parsed.cause === "depth";
 }
 
 /**
- * What is new in a file: the bytes after those already consumed when the file still
- * starts with them (or everything, when it does not or `force`), up to the last
- * complete line.
+ * The rule for what is new in a file held in memory: the bytes after those already
+ * consumed when the file still starts with them (or everything, when it does not or
+ * `force`), up to the last complete line. The sync applies the same rule while streaming
+ * (`unreadStart` and `ingestFileLines`' "only-if-complete" last line).
  */
 export function unreadPart(content: Uint8Array, stored: EventFileFingerprint | undefined, force: boolean): UnreadPart {
   const appended =
@@ -116,32 +120,17 @@ export function unreadPart(content: Uint8Array, stored: EventFileFingerprint | u
   return { start, end, firstLine };
 }
 
-export interface EventLine {
-  raw: unknown;
-  /** `events-2026-05-01.ndjson:12`: names a line in quarantine when its event has no id. */
-  position: string;
-}
-
-export interface EventLineProblem {
-  position: string;
-  message: string;
-  raw: string;
-}
-
-/** Splits NDJSON text into parsed lines; a line that is not JSON is a problem of that line only. */
-export function parseEventLines(name: string, text: string, firstLine: number): { lines: EventLine[]; problems: EventLineProblem[] } {
-  const body = firstLine === 1 && text.startsWith("\uFEFF") ? text.slice(1) : text;
-  const lines: EventLine[] = [];
-  const problems: EventLineProblem[] = [];
-  body.split("\n").forEach((line, index) => {
-    const trimmed = line.trim();
-    if (trimmed === "") return;
-    const position = `${name}:${firstLine + index}`;
-    try {
-      lines.push({ raw: JSON.parse(trimmed), position });
-    } catch (error) {
-      problems.push({ position, message: `not valid JSON: ${(error as Error).message}`, raw: trimmed.slice(0, 10_000) });
+/**
+ * Where to start reading a file on disk: after the bytes already consumed when it still
+ * starts with them (hashed through a fixed buffer, never read whole), else at 0. Returns
+ * the hash of the bytes before `start`, to be continued over what is read next.
+ */
+export async function unreadStart(entry: EventFileEntry, stored: EventFileFingerprint | undefined, force: boolean): Promise<{ start: number; firstLine: number; hash: ReturnType<typeof createHash> }> {
+  if (!force && stored !== undefined && stored.consumed <= entry.size) {
+    const prefix = await hashFileRange(entry.path, 0, stored.consumed);
+    if (prefix.bytes === stored.consumed && prefix.hash.copy().digest("hex") === stored.sha256) {
+      return { start: stored.consumed, firstLine: prefix.newlines + 1, hash: prefix.hash };
     }
-  });
-  return { lines, problems };
+  }
+  return { start: 0, firstLine: 1, hash: createHash("sha256") };
 }

@@ -15,7 +15,7 @@ import { carryDrift, noteDrift } from "../drift/ledger.js";
 import { DRIFT_KINDS, parseWithDrift, type DriftFinding, type DriftKind } from "../drift/policy.js";
 import type { QuarantineRecord, TableSpec } from "../lake/index.js";
 import { contentHash, type MappedRow } from "../sync/commit.js";
-import { formatPath, pick } from "../sync/validate.js";
+import { describeIssue, formatPath, pick, redactMessage } from "../sync/validate.js";
 import { canonicalJson } from "../upscope/stream.js";
 import { RecordedEvent } from "./schemas.js";
 import { EMBEDDED_SOURCE } from "./config.js";
@@ -103,7 +103,7 @@ export class RecordedEventCollector {
     if (!parsed.success) {
       this.markBad(id);
       for (const issue of parsed.issues) {
-        this.problems.push({ source: EMBEDDED_SOURCE, recordId: `events:${id}`, fieldPath: formatPath(issue.path), message: issue.message, raw });
+        this.problems.push({ source: EMBEDDED_SOURCE, recordId: `events:${id}`, fieldPath: formatPath(issue.path), message: describeIssue(issue, raw), raw });
       }
       return;
     }
@@ -117,7 +117,7 @@ export class RecordedEventCollector {
           source: EMBEDDED_SOURCE,
           recordId: `events:${id}`,
           fieldPath: issue.path,
-          message: `recorder: ${issue.message}`,
+          message: `recorder: ${redactMessage(issue.message)}`, // the recorder's words, but they travelled through a file
           raw,
         });
       }

@@ -11,26 +11,18 @@
  * `--full` and `--since` read every file from its start again. Files that disappear
  * are forgotten (their rows stay in the lake): a collector may rotate old files away.
  */
-import { readFile } from "node:fs/promises";
 import type { SourceState } from "../lake/state.js";
 import { commitRows } from "../sync/commit.js";
 import type { SourceRunContext, SourceRunResult } from "../sync/context.js";
+import { chunkOf, hashFileRange, ingestFileLines, replayChunk, type LineSink } from "../sync/file-lines.js";
 import { EMBEDDED_PROGRESS_SOURCE, EMBEDDED_SOURCE, embeddedConfigOf } from "./config.js";
-import { listEventFiles, looksUnchanged, parseEventLines, readEventFilesCursor, sha256, unreadPart, type EventFilesCursor } from "./event-files.js";
+import { listEventFiles, looksUnchanged, readEventFilesCursor, unreadStart, type EventFilesCursor } from "./event-files.js";
 import { EVENTS_TABLE, RecordedEventCollector, type EventProblem } from "./stream.js";
 
 /** Records collected before a commit: bounds memory and the work a crash can cost. */
 const COMMIT_EVERY_RECORDS = 5000;
 
-/** The archive URL of a chunk: the file's name inside the folder (never the local path), its bytes and first line. */
-export function chunkUrl(name: string, start: number, end: number, firstLine: number): string {
-  return `file:///${encodeURIComponent(name)}?bytes=${start}-${end}&line=${firstLine}`;
-}
-
-function chunkOf(url: string): { name: string; firstLine: number } {
-  const parsed = new URL(url);
-  return { name: decodeURIComponent(parsed.pathname.replace(/^\/+/, "")), firstLine: Number(parsed.searchParams.get("line") ?? "1") || 1 };
-}
+export { chunkUrl } from "../sync/file-lines.js";
 
 async function saveProblems(ctx: SourceRunContext, problems: readonly EventProblem[]): Promise<void> {
   if (problems.length === 0) return;
@@ -47,18 +39,12 @@ async function commit(ctx: SourceRunContext, collector: RecordedEventCollector):
   if (batch.newlyQuarantined > 0) ctx.progress.quarantine(EMBEDDED_PROGRESS_SOURCE, batch.newlyQuarantined);
 }
 
-/**
- * Adds a chunk's lines to the collector, handing it to `flush` whenever it holds enough
- * (a big file is not mapped whole in memory). Returns the lines read.
- */
-async function ingestChunk(collector: RecordedEventCollector, name: string, text: string, firstLine: number, flush: () => Promise<void>): Promise<number> {
-  const parsed = parseEventLines(name, text, firstLine);
-  for (const problem of parsed.problems) collector.addProblem(problem.position, problem.message, problem.raw);
-  for (const line of parsed.lines) {
-    collector.add(line.raw, line.position);
-    if (collector.size >= COMMIT_EVERY_RECORDS) await flush();
-  }
-  return parsed.lines.length + parsed.problems.length;
+/** Lines go to the collector: events are validated, unreadable lines quarantined as lines. */
+function sinkOf(collector: RecordedEventCollector): LineSink {
+  return {
+    value: (raw, position) => collector.add(raw, position),
+    problem: (position, message, raw) => collector.addProblem(position, message, raw),
+  };
 }
 
 export async function syncEmbedded(ctx: SourceRunContext): Promise<SourceRunResult> {
@@ -75,6 +61,7 @@ export async function syncEmbedded(ctx: SourceRunContext): Promise<SourceRunResu
   const saveState = () => ctx.lake.writeState(EMBEDDED_SOURCE, state);
   const force = ctx.full || ctx.since !== undefined;
   const collector = new RecordedEventCollector();
+  const sink = sinkOf(collector);
   const archive = await ctx.lake.openRawArchive(EMBEDDED_SOURCE, ctx.runId);
   // Fingerprints of files read but not committed yet: saved only after their rows are.
   let readSinceCommit: Array<[string, EventFilesCursor["files"][string]]> = [];
@@ -94,16 +81,22 @@ export async function syncEmbedded(ctx: SourceRunContext): Promise<SourceRunResu
         unchanged += 1;
         continue;
       }
-      const content = await readFile(entry.path);
-      const part = unreadPart(content, before, force);
-      if (part.end > part.start) {
-        const text = content.subarray(part.start, part.end).toString("utf8");
-        await archive.append({ fetchedAt: new Date().toISOString(), method: "FILE", url: chunkUrl(entry.name, part.start, part.end, part.firstLine), status: 200, body: text });
-        ctx.progress.page(EMBEDDED_PROGRESS_SOURCE, await ingestChunk(collector, entry.name, text, part.firstLine, commitAndMark));
-      } else {
-        unchanged += 1;
-      }
-      readSinceCommit.push([entry.name, { size: content.length, mtimeMs: entry.mtimeMs, consumed: part.end, sha256: sha256(content.subarray(0, part.end)) }]);
+      const from = await unreadStart(entry, before, force);
+      const read = await ingestFileLines({
+        path: entry.path,
+        name: entry.name,
+        start: from.start,
+        firstLine: from.firstLine,
+        lastLine: "only-if-complete",
+        archive,
+        sink,
+        wantsCommit: () => collector.size >= COMMIT_EVERY_RECORDS,
+        commit: commitAndMark, // marks the files read before this one; this one's fingerprint moves once it is read to its end
+      });
+      if (read.lines > 0) ctx.progress.page(EMBEDDED_PROGRESS_SOURCE, read.lines);
+      else unchanged += 1;
+      const { hash } = await hashFileRange(entry.path, from.start, read.end, from.hash);
+      readSinceCommit.push([entry.name, { size: entry.size, mtimeMs: entry.mtimeMs, consumed: read.end, sha256: hash.digest("hex") }]);
       // Small files are committed together: every commit rewrites a month of the table.
       if (collector.size >= COMMIT_EVERY_RECORDS) await commitAndMark();
     }
@@ -123,10 +116,12 @@ export async function syncEmbedded(ctx: SourceRunContext): Promise<SourceRunResu
 /** `--replay`: rebuilds `embedded.events` from the archived chunks alone, oldest run first. */
 export async function replayEmbedded(ctx: SourceRunContext): Promise<SourceRunResult> {
   const collector = new RecordedEventCollector();
+  const sink = sinkOf(collector);
   for await (const entry of ctx.lake.iterateRawArchive(EMBEDDED_SOURCE)) {
     if (entry.method !== "FILE") continue;
     const { name, firstLine } = chunkOf(entry.url);
-    ctx.progress.page(EMBEDDED_PROGRESS_SOURCE, await ingestChunk(collector, name, entry.body, firstLine, () => commit(ctx, collector)));
+    ctx.progress.page(EMBEDDED_PROGRESS_SOURCE, replayChunk(name, entry.body, firstLine ?? 1, entry.requestBody, sink));
+    if (collector.size >= COMMIT_EVERY_RECORDS) await commit(ctx, collector);
   }
   await commit(ctx, collector);
   return collector.counts;

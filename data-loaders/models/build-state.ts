@@ -44,6 +44,8 @@ import {
   type LakeReader,
   type TableSpec,
 } from "../lake/index.js";
+import { checkModelGrain } from "./grain.js";
+import { ModelError } from "./model-error.js";
 import type { Model } from "./run.js";
 import { SOURCE_TABLES } from "./source-tables.js";
 
@@ -56,12 +58,7 @@ const LOCK_WAIT_MS = 15 * 60_000;
 /** Above this share of the source keys changed, a full build is cheaper than replacing rows. */
 const FULL_BUILD_CHANGE_SHARE = 0.5;
 
-export class ModelError extends Error {
-  constructor(model: string, message: string) {
-    super(`model ${model}: ${message}`);
-    this.name = "ModelError";
-  }
-}
+export { ModelError };
 
 export interface ModelsBuildReport {
   mode: "full" | "incremental";
@@ -325,6 +322,8 @@ async function buildFully(
     await runModel(db, model, createModelSql(model));
     await onStep({ kind: "model-built", mode: "full", model: ref(model) });
   }
+  // Before the state row: a build that breaks a grain counts as no build at all.
+  for (const model of models) await checkModelGrain(db, model, qualified(model.layer, model.name));
   for (const [name, table] of tracked) {
     const [created] = await db.queryRows(
       `CREATE TABLE ${versionsTable(table.spec)} AS SELECT * EXCLUDE (filename, file_row_number) FROM (${winnersSql(table.spec, table.files)})`,
@@ -406,6 +405,11 @@ async function buildIncrementally(
       // An incremental mart reads only incremental staging models: their delta tables hold its input rows.
       const sql = model.sql.replace(/\bstaging\.([a-z_][a-z0-9_]*)/g, (_match, name: string) => qualified(WORK_SCHEMA, `staging__${name}`));
       await replaceRows(model, sql);
+    }
+    // Inside the transaction: a build that breaks a grain rolls back to the previous models.
+    for (const model of models) {
+      const replacedOnly = model.incrementalKey !== undefined && model.unique.includes(model.incrementalKey);
+      await checkModelGrain(db, model, replacedOnly ? deltaTable(model) : qualified(model.layer, model.name));
     }
     for (const { spec } of tracked.values()) {
       const key = quoteIdentifier(spec.primaryKey[0] ?? "");

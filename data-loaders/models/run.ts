@@ -20,7 +20,8 @@ import { fileURLToPath } from "node:url";
 import { z } from "zod";
 import { quoteIdentifier, quoteLiteral } from "../lake/duckdb.js";
 import { fsyncDirectory, TEMP_FILE_PREFIX, tempPathBeside, writeFileAtomic } from "../lake/fs-atomic.js";
-import { buildIntoState, ModelError, type ModelsBuildReport, type ModelsBuildStep } from "./build-state.js";
+import { buildIntoState, type ModelsBuildReport, type ModelsBuildStep } from "./build-state.js";
+import { ModelError } from "./model-error.js";
 
 export const MODELS_DIR = dirname(fileURLToPath(import.meta.url));
 export const MODEL_LAYERS = ["staging", "marts"] as const;
@@ -47,9 +48,18 @@ export interface Model {
    * updated by replacing the rows of the keys that changed (see build-state.ts).
    */
   incrementalKey?: string;
+  /**
+   * The model's grain, from `-- @unique a, b`: no two rows share these columns. Every
+   * model declares one; every build checks it (see contracts.ts) and fails on a duplicate.
+   */
+  unique: string[];
+  /** From `-- @not_null a, b`: columns that may never be NULL, checked like the grain. */
+  notNull: string[];
 }
 
-export { ModelError, type ModelsBuildReport, type ModelsBuildStep } from "./build-state.js";
+export { type ModelsBuildReport, type ModelsBuildStep } from "./build-state.js";
+export { ModelError } from "./model-error.js";
+export { ModelGrainError } from "./grain.js";
 
 function parseModel(layer: ModelLayer, name: string, text: string): Model {
   const header: string[] = [];
@@ -60,19 +70,47 @@ function parseModel(layer: ModelLayer, name: string, text: string): Model {
   const columns: ModelColumn[] = [];
   const prose: string[] = [];
   let incrementalKey: string | undefined;
+  let unique: string[] | undefined;
+  const notNull: string[] = [];
   for (const line of header) {
     const column = /^@column\s+([a-z_][a-z0-9_]*):\s*(.+)$/.exec(line);
     const incremental = /^@incremental_key\s+([a-z_][a-z0-9_]*)\s*$/.exec(line);
+    const columnList = /^@(unique|not_null)\s+(.+)$/.exec(line);
     if (column?.[1] && column[2]) columns.push({ name: column[1], meaning: column[2].trim() });
     else if (incremental?.[1]) incrementalKey = incremental[1];
-    else if (line.startsWith("@")) throw new ModelError(`${layer}.${name}`, `unknown header tag: ${line}`);
+    else if (columnList?.[1] && columnList[2]) {
+      const names = columnList[2].split(",").map((part) => part.trim());
+      const bad = names.find((part) => !/^[a-z_][a-z0-9_]*$/.test(part));
+      if (bad !== undefined) throw new ModelError(`${layer}.${name}`, `@${columnList[1]} lists "${bad}", which is not a column name`);
+      if (columnList[1] === "not_null") notNull.push(...names);
+      else if (unique !== undefined) throw new ModelError(`${layer}.${name}`, "declares @unique twice: a model has one grain");
+      else unique = names;
+    } else if (line.startsWith("@")) throw new ModelError(`${layer}.${name}`, `unknown header tag: ${line}`);
     else prose.push(line.trim());
+  }
+  if (unique === undefined) {
+    throw new ModelError(`${layer}.${name}`, "declares no grain: add `-- @unique <columns>` (what one row is) to its header");
+  }
+  for (const declared of [...unique, ...notNull]) {
+    if (columns.length > 0 && !columns.some((c) => c.name === declared)) {
+      throw new ModelError(`${layer}.${name}`, `@unique/@not_null name "${declared}", which has no @column line`);
+    }
   }
   const sql = text.trim().replace(/;\s*$/, "");
   const dependsOn = [...new Set([...sql.matchAll(/\b(staging|marts)\.([a-z_][a-z0-9_]*)/g)].map((match) => `${match[1]}.${match[2]}`))].filter(
     (ref) => ref !== `${layer}.${name}`,
   );
-  return { layer, name, description: prose.join(" ").trim(), columns, sql, dependsOn, ...(incrementalKey ? { incrementalKey } : {}) };
+  return {
+    layer,
+    name,
+    description: prose.join(" ").trim(),
+    columns,
+    sql,
+    dependsOn,
+    unique,
+    notNull: [...new Set(notNull)],
+    ...(incrementalKey ? { incrementalKey } : {}),
+  };
 }
 
 /** Every model file, in an order where each model comes after the ones it reads. */

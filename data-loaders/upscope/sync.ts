@@ -5,7 +5,9 @@
  *
  * 1. Session files (UPSCOPE_SESSION_FILES): exports or stored webhooks, the history.
  *    A file is read when new or changed (fingerprint in the source state's cursor),
- *    archived whole (method "FILE"), committed, and only then marked as read.
+ *    archived (method "FILE": an NDJSON file in chunks of lines, a `.json` file whole),
+ *    committed, and only then marked as read. A bad line or record is quarantined by
+ *    position and the file is still marked: it is read again only once it changes.
  * 2. The API, for recent sessions: visitors are discovered through `/list` (the latest
  *    visitors; the cap is undocumented and there is no paging), `/list?search=online`,
  *    and every visitor already in the lake (from files or earlier runs) active since the
@@ -30,17 +32,26 @@
  * their sessions arrive in a session file. A visitor who never co-browsed and was never
  * among the latest listed is not reachable at all.
  */
-import { readFile } from "node:fs/promises";
 import { createHttpClient, type HttpClient } from "../http/index.js";
 import { openLakeDuckDB, lakeTableExists, type Lake } from "../lake/index.js";
 import type { SourceState } from "../lake/state.js";
 import type { Pseudonymizer } from "../privacy.js";
 import { commitRows } from "../sync/commit.js";
 import { readFrom, saveQuarantine, type SourceRunContext, type SourceRunResult } from "../sync/context.js";
+import { chunkOf, hashFileRange, ingestFileLines, replayChunk, type LineSink } from "../sync/file-lines.js";
 import { pick } from "../sync/validate.js";
 import { UpscopeClient, upscopePolicy, type UpscopeExchange } from "./client.js";
 import { ListResponseEnvelope, VisitorResponseEnvelope } from "./schemas.js";
-import { listSessionFiles, looksUnchanged, parseSessionFile, readFilesCursor, sha256, type SessionFilesCursor } from "./session-files.js";
+import {
+  isLineDelimited,
+  listSessionFiles,
+  looksUnchanged,
+  parseSessionFile,
+  readFilesCursor,
+  readJsonSessionFile,
+  type SessionFileProblem,
+  type SessionFilesCursor,
+} from "./session-files.js";
 import { mapSession, SESSIONS_TABLE, UpscopeCollector, VISITORS_TABLE, type UpscopeBatch } from "./stream.js";
 
 const SOURCE = "upscope";
@@ -64,9 +75,6 @@ export function sessionFileUrl(name: string): string {
   return `file:///${encodeURIComponent(name)}`;
 }
 
-function sessionFileName(url: string): string {
-  return decodeURIComponent(new URL(url).pathname.replace(/^\/+/, ""));
-}
 
 function instantMs(value: unknown): number | undefined {
   if (typeof value !== "string") return undefined;
@@ -174,21 +182,36 @@ async function lakeVisitorIdsOf(lake: Lake, sessionIds: readonly string[]): Prom
  */
 async function ingestSessionFile(collector: UpscopeCollector, name: string, text: string, commit: () => Promise<void>): Promise<number> {
   const parsed = parseSessionFile(name, text);
-  for (const problem of parsed.problems) {
-    collector.addProblem({
-      source: SOURCE,
-      stream: "sessions",
-      recordId: problem.position,
-      fieldPath: problem.position.includes(":") ? "(line)" : "(file)",
-      message: problem.message,
-      raw: problem.raw,
-    });
-  }
+  for (const problem of parsed.problems) addFileProblem(collector, problem);
   for (const record of parsed.records) {
     collector.addSession(record.raw, { fallbackId: record.position });
     if (collector.size >= COMMIT_EVERY_RECORDS) await commit();
   }
   return parsed.records.length + parsed.problems.length;
+}
+
+function addFileProblem(collector: UpscopeCollector, problem: SessionFileProblem): void {
+  collector.addProblem({ source: SOURCE, stream: "sessions", recordId: problem.position, fieldPath: problem.fieldPath, message: problem.message, raw: problem.raw });
+}
+
+/** Lines of an NDJSON session file go to the collector: sessions validated, unreadable lines quarantined as lines. */
+function sessionSink(collector: UpscopeCollector): LineSink {
+  return {
+    value: (raw, position) => collector.addSession(raw, { fallbackId: position }),
+    problem: (position, message, raw) => addFileProblem(collector, { position, fieldPath: "(line)", message, raw }),
+  };
+}
+
+/** An archived session file (a chunk of an NDJSON file, or a whole `.json` file) into the collector, as the sync read it. */
+async function replaySessionFile(collector: UpscopeCollector, entry: { url: string; body: string; requestBody?: unknown }, commit: () => Promise<void>): Promise<number> {
+  const { name, firstLine } = chunkOf(entry.url);
+  if (firstLine !== undefined) return replayChunk(name, entry.body, firstLine, entry.requestBody, sessionSink(collector));
+  const unreadable = (entry.requestBody as { unreadable?: SessionFileProblem[] } | undefined)?.unreadable;
+  if (Array.isArray(unreadable)) {
+    for (const problem of unreadable) addFileProblem(collector, problem);
+    return unreadable.length;
+  }
+  return ingestSessionFile(collector, name, entry.body, commit);
 }
 
 /** Adds a visitor response: its sessions first (they date a visitor without `added_at`), then the visitor. */
@@ -246,14 +269,36 @@ export async function syncUpscope(ctx: SourceRunContext): Promise<SourceRunResul
           skipped += 1;
           continue;
         }
-        const text = await readFile(entry.path, "utf8");
-        const fingerprint = { size: entry.size, mtimeMs: entry.mtimeMs, sha256: sha256(text) };
+        const content = isLineDelimited(entry.name) ? undefined : await readJsonSessionFile(entry);
+        const digest = content?.sha256 ?? (await hashFileRange(entry.path, 0, Number.POSITIVE_INFINITY)).hash.digest("hex");
+        const fingerprint = { size: entry.size, mtimeMs: entry.mtimeMs, sha256: digest };
+        const fetchedAt = new Date().toISOString();
         if (!force && before?.sha256 === fingerprint.sha256) {
           // Touched, not changed: remember the new mtime so the next run skips it without reading.
           skipped += 1;
+        } else if (content === undefined) {
+          const read = await ingestFileLines({
+            path: entry.path,
+            name: entry.name,
+            start: 0,
+            firstLine: 1,
+            lastLine: "take",
+            archive,
+            sink: sessionSink(collector),
+            wantsCommit: () => collector.size >= COMMIT_EVERY_RECORDS,
+            commit: () => commit(collector),
+          });
+          ctx.progress.page(SOURCE, read.lines);
+          await commit(collector);
+        } else if (content.ok) {
+          await archive.append({ fetchedAt, method: "FILE", url: sessionFileUrl(entry.name), status: 200, body: content.text });
+          ctx.progress.page(SOURCE, await ingestSessionFile(collector, entry.name, content.text, () => commit(collector)));
+          await commit(collector);
         } else {
-          await archive.append({ fetchedAt: new Date().toISOString(), method: "FILE", url: sessionFileUrl(entry.name), status: 200, body: text });
-          ctx.progress.page(SOURCE, await ingestSessionFile(collector, entry.name, text, () => commit(collector)));
+          // Not text (or too big to read whole): quarantined as a file, archived as such so --replay does the same.
+          await archive.append({ fetchedAt, method: "FILE", url: sessionFileUrl(entry.name), status: 200, requestBody: { unreadable: [content.problem] }, body: "" });
+          addFileProblem(collector, content.problem);
+          ctx.progress.page(SOURCE, 1);
           await commit(collector);
         }
         filesCursor.files[entry.name] = fingerprint;
@@ -399,7 +444,7 @@ export async function replayUpscope(ctx: SourceRunContext): Promise<SourceRunRes
       runId = entry.runId;
     }
     if (entry.method === "FILE") {
-      ctx.progress.page(SOURCE, await ingestSessionFile(collector, sessionFileName(entry.url), entry.body, commit));
+      ctx.progress.page(SOURCE, await replaySessionFile(collector, entry, commit));
     } else if (entry.method === "GET" && entry.status === 200) {
       const path = new URL(entry.url).pathname;
       let json: unknown;

@@ -5,7 +5,7 @@
  * fsync'ed. A batch is taken whole or refused whole:
  *
  * - 200 `{"accepted": n, "duplicates": d}`: stored (duplicates were already stored);
- * - 400 `{"error": "…"}`: malformed or oversized, never worth sending again;
+ * - 400 `{"error": "…"}`: malformed, nested too deeply or oversized, never worth sending again;
  * - 401: no token or a wrong one;
  * - 500: the events could not be stored; send them again.
  *
@@ -15,6 +15,7 @@
 import { createHash, timingSafeEqual } from "node:crypto";
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
+import { parseJsonText } from "../json-text.js";
 import { EventBatch, formatIssuePath } from "../schemas.js";
 import { EventStore, type CollectorFileSystem, type StoredLine } from "./store.js";
 
@@ -115,12 +116,10 @@ function parseBatch(body: Buffer, maxEvents: number, receivedAt: string): Stored
   } catch {
     throw new RequestError(400, "the body is not valid UTF-8");
   }
-  let json: unknown;
-  try {
-    json = JSON.parse(text);
-  } catch (error) {
-    throw new RequestError(400, `the body is not valid JSON: ${error instanceof Error ? error.message : String(error)}`);
-  }
+  const parsedJson = parseJsonText(text);
+  // A body too deep for the schemas and JSON.stringify would fail the same way every time it is sent again: 400, not 500.
+  if (!parsedJson.ok) throw new RequestError(400, `the body is ${parsedJson.message}`);
+  const json = parsedJson.value;
   const count = json !== null && typeof json === "object" && Array.isArray((json as { events?: unknown }).events) ? (json as { events: unknown[] }).events.length : 0;
   if (count > maxEvents) throw new RequestError(400, `a batch holds at most ${maxEvents} events; this one holds ${count}`);
   const parsed = EventBatch.safeParse(json);
@@ -167,7 +166,15 @@ export async function startCollector(options: CollectorOptions): Promise<Running
   };
 
   const handle = async (request: IncomingMessage, response: ServerResponse) => {
-    const url = new URL(request.url ?? "/", "http://collector.invalid");
+    let url: URL;
+    try {
+      url = new URL(request.url ?? "/", "http://collector.invalid");
+    } catch {
+      stats.rejected += 1;
+      request.resume();
+      answer(response, 400, { error: "the request target is not a URL: events go to POST /events" }, true);
+      return;
+    }
     response.setHeader("access-control-allow-origin", allowOrigin);
     if (allowOrigin !== "*") response.setHeader("vary", "origin");
     if (request.method === "OPTIONS") {

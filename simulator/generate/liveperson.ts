@@ -161,7 +161,9 @@ export class LivePersonData {
     const group = AGENT_GROUPS.find((entry) => entry.id === skeleton.agentGroupId);
     const partial = skeleton.isPartial && !complete;
     const visitorName = rng.chance(0.7) ? person.name : "Visitor";
-    const lines = transcript(rng, skeleton, agent, visitorName);
+    // Its own stream, so adding the notes left every other generated value as it was.
+    const internalNote = skeleton.interactive && Rng.for(world.seed, "lp-internal-note", skeleton.number).chance(INTERNAL_NOTE_SHARE);
+    const lines = transcript(rng, skeleton, agent, visitorName, internalNote);
     const lineScores = scores(rng, lines, skeleton.chatMcs);
     const surveys = surveyAnswers(rng, skeleton, person, visitorName);
     const page = rng.pick(PAGES);
@@ -272,7 +274,11 @@ function line(
   };
 }
 
-function transcript(rng: Rng, skeleton: EngagementSkeleton, agent: AgentProfile, visitorName: string): RawLine[] {
+/** Share of chats in which the agent writes a note only agents see (subType ONLY_TO_REP) before answering. */
+const INTERNAL_NOTE_SHARE = 0.12;
+const INTERNAL_NOTES = ["Customer on the premium plan", "Known issue, see ticket", "Checking the order in the back office"];
+
+function transcript(rng: Rng, skeleton: EngagementSkeleton, agent: AgentProfile, visitorName: string, internalNote: boolean): RawLine[] {
   const topic = TOPICS[skeleton.topicIndex] ?? TOPICS[0];
   if (!topic) return [];
   const lines: RawLine[] = [];
@@ -283,6 +289,11 @@ function transcript(rng: Rng, skeleton: EngagementSkeleton, agent: AgentProfile,
   const slots = Math.max(1, exchanges * 2 + (skeleton.hasRichContent ? 1 : 0));
   const step = Math.max(1, Math.floor((skeleton.endMs - skeleton.startMs - 1000) / (slots + 1)));
   let at = skeleton.startMs;
+  if (internalNote) {
+    // Before the first exchange: a first response that counted it would look faster than the visitor saw.
+    const note = INTERNAL_NOTES[skeleton.number % INTERNAL_NOTES.length] ?? "Note";
+    lines.push(line(at + Math.min(500, Math.floor(step / 2)), seq++, "agent", note, agent.nickname, agent.livePersonId, { subType: "ONLY_TO_REP" }));
+  }
   for (let exchange = 0; exchange < exchanges; exchange++) {
     at += step;
     lines.push(line(at, seq++, "visitor", maybeHostile(rng, topic.visitor[exchange] ?? "ok"), visitorName, 0));

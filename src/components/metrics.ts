@@ -219,7 +219,7 @@ export function histogramShareMetric(text: MetricText & { from: number }): Metri
 // ---------------------------------------------------------------------------
 // The catalogue
 
-const SESSION_LENGTH = "Length runs from the session's start to its end as Upscope reports it.";
+const SESSION_LENGTH = "Length is the session's length_seconds as Upscope reports it, or its end minus its start when Upscope gives none; sessions with neither are left out.";
 
 export const METRICS = {
   // Cross-channel
@@ -248,7 +248,7 @@ export const METRICS = {
     id: "cobrowse_avg_length_seconds",
     label: "Average session length",
     unit: "seconds",
-    definition: `Mean length of the sessions with a known length. ${SESSION_LENGTH}`,
+    definition: `Mean length of the sessions. ${SESSION_LENGTH}`,
     sum: "length_sum",
     count: "length_count",
   }),
@@ -257,56 +257,65 @@ export const METRICS = {
     label: "Median session length",
     unit: "seconds",
     binning: "log",
-    definition: `Half of the sessions were shorter than this. Read from daily histograms with 5%-wide bins, so it is within 5% of the exact median. ${SESSION_LENGTH}`,
+    definition: `Half of the sessions were shorter than this. Read from histogram bins 5% wide, so within 5% of (the exact median + 1 s). ${SESSION_LENGTH}`,
   }),
   cobrowse_call_share: shareMetric({
     id: "cobrowse_call_share",
     label: "Sessions with a call",
-    definition: "Share of sessions that included an audio or video call.",
+    definition: "Share of sessions that included an audio or video call (a call length over 0 seconds).",
     part: "with_call",
     whole: "sessions",
   }),
   cobrowse_call_time_share: shareMetric({
     id: "cobrowse_call_time_share",
     label: "Session time on a call",
-    definition: "Seconds on a call divided by the total length of the sessions (sessions with a known length).",
+    definition: "Seconds on a call divided by the total length of the sessions, both over the sessions whose length is known.",
     part: "call_sum",
     whole: "length_sum",
   }),
   cobrowse_authorization_rate: shareMetric({
     id: "cobrowse_authorization_rate",
     label: "Authorized",
-    definition: "Share of sessions the visitor authorized.",
+    definition: "Share of sessions the visitor authorized, over the sessions for which Upscope says whether they were authorized.",
     part: "authorized",
-    whole: "sessions",
+    whole: "authorization_known",
   }),
   cobrowse_ready_recording_share: shareMetric({
     id: "cobrowse_ready_recording_share",
     label: "Recording ready",
-    definition: "Share of sessions whose recording is ready to watch.",
+    definition: "Share of sessions whose recording is ready to watch (video status ready).",
     part: "ready_recording",
     whole: "sessions",
   }),
   cobrowse_avg_quality_rating: meanMetric({
     id: "cobrowse_avg_quality_rating",
-    label: "Quality rating",
+    label: "Session quality (agents)",
     unit: "rating",
-    definition: "Mean of the agents' quality ratings (1–5), over rated sessions.",
+    definition:
+      "The agents' rating of the session's quality (1–5): quality feedback given by one of the session's agents, averaged per session, then over the sessions an agent rated. The visitor's own quality rating is not part of it.",
     sum: "quality_sum",
     count: "quality_count",
+  }),
+  cobrowse_avg_visitor_quality_rating: meanMetric({
+    id: "cobrowse_avg_visitor_quality_rating",
+    label: "Session quality (visitor)",
+    unit: "rating",
+    definition: "The visitor's own rating of the session's quality (1–5): quality feedback given by the session's visitor, over the sessions the visitor rated.",
+    sum: "visitor_quality_sum",
+    count: "visitor_quality_count",
   }),
   cobrowse_avg_visitor_rating: meanMetric({
     id: "cobrowse_avg_visitor_rating",
     label: "Visitor rating",
     unit: "rating",
-    definition: "Mean of the visitors' ratings of the agent (1–5), over rated sessions.",
+    definition: "Mean of the visitors' ratings of the agent (1–5, Upscope's visitor_agent_rating, given only when one agent was on the session), over the sessions with one.",
     sum: "visitor_rating_sum",
     count: "visitor_rating_count",
   }),
   cobrowse_multi_agent_share: shareMetric({
     id: "cobrowse_multi_agent_share",
     label: "More than one agent",
-    definition: "Share of sessions that more than one agent joined.",
+    definition: "Share of sessions that more than one agent joined. An agent listed twice on a session, or under two of their identifiers (id, external id, agent identifier, email) or the same name, is one agent.",
     part: "multi_agent",
     whole: "sessions",
   }),
@@ -331,7 +340,7 @@ export const METRICS = {
     label: "Median chat duration",
     unit: "seconds",
     binning: "log",
-    definition: "Half of the chats were shorter than this (from 5%-wide histogram bins).",
+    definition: "Half of the chats were shorter than this (from the start to the end of the chat). Read from histogram bins 5% wide, so within 5% of (the exact median + 1 s).",
   }),
   chat_median_mcs: medianMetric({
     id: "chat_median_mcs",
@@ -351,28 +360,28 @@ export const METRICS = {
   chat_negative_mcs_share: shareMetric({
     id: "chat_negative_mcs_share",
     label: "Negative MCS",
-    definition: "Share of chats LivePerson alerted as negative (alerted MCS −1, chat MCS 0–33).",
+    definition: "Share of chats LivePerson's alerted MCS puts in its negative group (−1), over the chats that have an alerted MCS.",
     part: "alerted_negative",
     whole: "alerted_count",
   }),
   chat_positive_mcs_share: shareMetric({
     id: "chat_positive_mcs_share",
     label: "Positive MCS",
-    definition: "Share of chats LivePerson alerted as positive (alerted MCS 1, chat MCS 67–100).",
+    definition: "Share of chats LivePerson's alerted MCS puts in its positive group (1), over the chats that have an alerted MCS.",
     part: "alerted_positive",
     whole: "alerted_count",
   }),
   chat_transfer_in_share: shareMetric({
     id: "chat_transfer_in_share",
     label: "Started by a transfer",
-    definition: "Share of chats whose start reason is a transfer from another agent or skill.",
+    definition: "Share of chats that began as a transfer: LivePerson start reason 1 (agent transfer) or 6 (skill reassign); 2 (transfer failed) is not a transfer.",
     part: "transfers_in",
     whole: "chats",
   }),
   chat_transfer_out_share: shareMetric({
     id: "chat_transfer_out_share",
     label: "Transferred away",
-    definition: "Share of chats that ended with a transfer to another agent or skill.",
+    definition: "Share of chats that ended with a transfer: LivePerson end reason 101 (to another agent) or 106 (to a skill).",
     part: "transfers_out",
     whole: "chats",
   }),
@@ -380,7 +389,7 @@ export const METRICS = {
     id: "chat_avg_wait_seconds",
     label: "Average wait",
     unit: "seconds",
-    definition: "Mean time from the visitor's chat request to the chat's start.",
+    definition: "Mean time from the visitor's chat request to the chat's start, over the chats whose request time is known.",
     sum: "wait_sum",
     count: "wait_count",
   }),
@@ -389,13 +398,13 @@ export const METRICS = {
     label: "Median wait",
     unit: "seconds",
     binning: "log",
-    definition: "Half of the visitors waited less than this between request and start (5%-wide bins).",
+    definition: "Half of the visitors waited less than this between their chat request and the chat's start. Read from histogram bins 5% wide, so within 5% of (the exact median + 1 s).",
   }),
   chat_avg_first_response_seconds: meanMetric({
     id: "chat_avg_first_response_seconds",
     label: "Average first response",
     unit: "seconds",
-    definition: "Mean time from the chat's start to the agent's first regular line, over chats the agent answered.",
+    definition: "Mean time from the chat's start to the agent's first line the visitor saw (a written line, not an agents-only note), over chats the agent answered.",
     sum: "first_response_sum",
     count: "first_response_count",
   }),
@@ -404,12 +413,12 @@ export const METRICS = {
     label: "Median first response",
     unit: "seconds",
     binning: "log",
-    definition: "Half of the answered chats got the agent's first line sooner than this (5%-wide bins).",
+    definition: "Half of the answered chats got the agent's first line the visitor saw sooner than this (not counting agents-only notes). Read from histogram bins 5% wide, so within 5% of (the exact median + 1 s).",
   }),
   chat_cobrowse_share: shareMetric({
     id: "chat_cobrowse_share",
     label: "Chats with co-browse",
-    definition: "Share of chats in which a LivePerson co-browse session ran.",
+    definition: "Share of chats in which LivePerson lists at least one co-browse session.",
     part: "with_cobrowse",
     whole: "chats",
   }),
@@ -432,7 +441,8 @@ export const METRICS = {
   chat_csat: histogramShareMetric({
     id: "chat_csat",
     label: "Survey satisfaction",
-    definition: "Share of post-chat survey ratings (1–5) that are 4 or 5, over LivePerson chats that started in the period.",
+    definition:
+      "Share of post-chat survey ratings that are 4 or 5, over the ratings of LivePerson chats that started in the period. A rating is an answer to a rating question: a post-chat question every answer of which is a whole number from 1 to 5.",
     from: 4,
   }),
 
@@ -447,7 +457,7 @@ export const METRICS = {
     id: "agendize_avg_duration_seconds",
     label: "Average chat duration (ours)",
     unit: "seconds",
-    definition: "Mean time from the chat's start to its last message: the rule Agendize states for its own average.",
+    definition: "Mean time from the chat's start (its first message, as Agendize defines the start) to its last message, over chats with at least one message.",
     sum: "duration_sum",
     count: "duration_count",
   }),
@@ -486,14 +496,14 @@ export const METRICS = {
     label: "Average chat duration (Agendize)",
     unit: "seconds",
     definition:
-      "Agendize's own summary.averageChatSessionDuration, weighted by its chat counts, over the list windows that started in the period.",
+      "Agendize's own summary.averageChatSessionDuration of each list request, weighted by the request's summary.chatSessions, over the requests whose window starts in the period. The sync requests 7-day windows one day wider on each side, so neighbouring requests share two days of chats.",
     sum: "vendor_duration_sum",
     count: "vendor_chat_sessions",
   }),
   agendize_disagreeing_windows: countMetric({
     id: "agendize_disagreeing_windows",
     label: "Windows that disagree",
-    definition: "List windows in which our average and the vendor's differ by more than 5% (or 1 s on short chats).",
+    definition: "List requests whose window starts in the period in which Agendize's average and ours over the same chats differ by more than 5% (or 1 s on short chats), or Agendize counts chats where we have none.",
     column: "disagrees",
   }),
 
@@ -517,7 +527,7 @@ export const METRICS = {
   quarantined_records: countMetric({
     id: "quarantined_records",
     label: "Quarantined",
-    definition: "Records the sync rejected in the period (fetched then): they failed the vendor's schema and are kept apart, not dropped.",
+    definition: "Records the sync first rejected in the period, each counted once: they failed the vendor's schema and are kept apart, not dropped.",
     column: "quarantined",
   }),
 } as const satisfies Record<string, Metric>;

@@ -27,7 +27,7 @@ await publishArrowGzip(`
   UNION ALL ${mcsBy("agent")}
   UNION ALL
   -- One rating per chat and question: the post-chat survey's 1–5 answers.
-  SELECT ${presetSegment("engagement_date")}, 'all', NULL::VARCHAR, NULL::VARCHAR, 'rating', CAST(answer_number AS INTEGER), count(*)::INTEGER
+  SELECT ${presetSegment("engagement_date")}, 'all', NULL::VARCHAR, NULL::VARCHAR, 'rating', rating, count(*)::INTEGER
   FROM survey_answers
   WHERE ${inPresetWindow("engagement_date")} AND ${IS_POST_CHAT_RATING}
   GROUP BY ALL

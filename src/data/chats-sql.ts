@@ -6,8 +6,8 @@
  */
 import { logBinSql } from "../components/metrics.js";
 
-/** A post-chat survey rating: a whole 1–5 answer (one per chat and question). */
-export const IS_POST_CHAT_RATING = `survey_kind = 'post_chat' AND answer_number BETWEEN 1 AND 5 AND answer_number = floor(answer_number)`;
+/** A post-chat survey rating: an answer to a rating question (see the survey_answers mart), one per chat and question. */
+export const IS_POST_CHAT_RATING = `rating IS NOT NULL`;
 
 /** An answer as text: the published option, else the rating number without a trailing ".0". */
 export const SURVEY_ANSWER_TEXT = `coalesce(answer, CASE WHEN answer_number = floor(answer_number) THEN CAST(CAST(answer_number AS BIGINT) AS VARCHAR)
@@ -69,7 +69,7 @@ export function chatsHistogramsSql({ period, keep }: ChatPeriods): string {
     FROM engagements WHERE ${keep("engagement_date")} AND chat_mcs IS NOT NULL GROUP BY ALL
     UNION ALL
     -- One rating per chat and question: the post-chat survey's 1–5 answers.
-    SELECT ${period("engagement_date")}, skill_name, agent_key, 'rating', CAST(answer_number AS INTEGER), count(*)::INTEGER
+    SELECT ${period("engagement_date")}, skill_name, agent_key, 'rating', rating, count(*)::INTEGER
     FROM survey_answers
     WHERE ${keep("engagement_date")} AND ${IS_POST_CHAT_RATING}
     GROUP BY ALL

@@ -1,6 +1,6 @@
 // Co-browse sessions per day, first agent and source, broken down by one
 // attribute at a time (kind/key): features used, video status, start page (path
-// only), quality and visitor ratings. `live_sessions` counts those that went live.
+// only), the agents' and the visitor's quality ratings and the visitor's rating of the agent. `live_sessions` counts those that went live.
 import { day, published, publishArrowGzip } from "./publish-marts.js";
 
 const perSession = (kind: string, key: string) => `
@@ -13,6 +13,7 @@ await publishArrowGzip(`
   ${perSession("video_status", "coalesce(video_status, 'unknown')")}
   UNION ALL ${perSession("start_path", "coalesce(start_path, '(unknown)')")}
   UNION ALL ${perSession("quality_rating", "CASE WHEN quality_rating = floor(quality_rating) THEN CAST(CAST(quality_rating AS INTEGER) AS VARCHAR) ELSE CAST(quality_rating AS VARCHAR) END")}
+  UNION ALL ${perSession("visitor_quality_rating", "CASE WHEN visitor_quality_rating = floor(visitor_quality_rating) THEN CAST(CAST(visitor_quality_rating AS INTEGER) AS VARCHAR) ELSE CAST(visitor_quality_rating AS VARCHAR) END")}
   UNION ALL ${perSession("visitor_rating", "CAST(CAST(visitor_rating AS INTEGER) AS VARCHAR)")}
   UNION ALL
   SELECT ${day("s.session_date")}, s.primary_agent_key, s.session_source, 'feature', f.feature,

@@ -1,7 +1,7 @@
 // Co-browse sessions over the presets' window for the whole team, by one
 // attribute at a time (kind/key), as cobrowse-breakdowns without the agent and
 // source cross: features and video status per UTC day (the page charts them per
-// week), start page and ratings per preset span (`date` is the span's first day,
+// week), start page and the three ratings per preset span (`date` is the span's first day,
 // see dates.presetSegments), which is exact for the presets and much smaller.
 import { day, inPresetWindow, presetSegment, publishArrowGzip } from "./publish-marts.js";
 
@@ -15,6 +15,7 @@ await publishArrowGzip(`
   ${perSession("video_status", "coalesce(video_status, 'unknown')", day("session_date"))}
   UNION ALL ${perSession("start_path", "coalesce(start_path, '(unknown)')", span)}
   UNION ALL ${perSession("quality_rating", "CASE WHEN quality_rating = floor(quality_rating) THEN CAST(CAST(quality_rating AS INTEGER) AS VARCHAR) ELSE CAST(quality_rating AS VARCHAR) END", span)}
+  UNION ALL ${perSession("visitor_quality_rating", "CASE WHEN visitor_quality_rating = floor(visitor_quality_rating) THEN CAST(CAST(visitor_quality_rating AS INTEGER) AS VARCHAR) ELSE CAST(visitor_quality_rating AS VARCHAR) END", span)}
   UNION ALL ${perSession("visitor_rating", "CAST(CAST(visitor_rating AS INTEGER) AS VARCHAR)", span)}
   UNION ALL
   SELECT ${day("s.session_date")}, 'feature', f.feature,

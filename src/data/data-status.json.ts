@@ -1,8 +1,11 @@
 // The data page: per source, the lake's tables with their row counts and the
 // quarantine (records that failed validation) as source, record id, field path,
 // message and count. The quarantined record itself (raw_json) is never read here:
-// it can hold anything the vendor sent, personal data included.
+// it can hold anything the vendor sent, personal data included. Messages are written by
+// the sync without the record's content; they are redacted again here (quoted text,
+// emails, IPs, URLs), as a second guard and for lakes with messages from older runs.
 import { openLakeDuckDB, quoteIdentifier } from "../../data-loaders/lake/index.js";
+import { redactMessage } from "../../data-loaders/sync/validate.js";
 import { readMartsManifestSync, siteLakeRoot } from "../../data-loaders/site.js";
 import { publishJson } from "./publish-marts.js";
 
@@ -27,9 +30,12 @@ try {
     GROUP BY source, record_id, field_path, left(message, ${MESSAGE_MAX})
     ORDER BY max(fetched_at) DESC, source, record_id, field_path
     LIMIT ${QUARANTINE_LIST_LIMIT}`);
+  // A record counts once, on the day it was first rejected: the quarantine holds a row per
+  // failing field and per run, and the trailing window re-reads (and re-rejects) records nightly.
   const daily = await quarantineRows(`
-    SELECT strftime(fetched_at, '%Y-%m-%d') AS date, source, count(*)::INTEGER AS quarantined
-    FROM main.quarantine GROUP BY ALL ORDER BY date, source`);
+    SELECT strftime(first_fetched_at, '%Y-%m-%d') AS date, source, count(*)::INTEGER AS quarantined
+    FROM (SELECT source, record_id, min(fetched_at) AS first_fetched_at FROM main.quarantine GROUP BY source, record_id)
+    GROUP BY ALL ORDER BY date, source`);
   const totals = await quarantineRows(`SELECT source, count(*)::INTEGER AS quarantined, count(DISTINCT record_id)::INTEGER AS records FROM main.quarantine GROUP BY source`);
   await publishJson({
     marts: readMartsManifestSync()?.marts ?? [],
@@ -41,7 +47,7 @@ try {
         source: String(row.source),
         record_id: String(row.record_id ?? ""),
         field_path: String(row.field_path ?? ""),
-        message: String(row.message ?? ""),
+        message: redactMessage(String(row.message ?? "")),
         count: Number(row.count),
         last_fetched_at: String(row.last_fetched_at ?? ""),
       })),

@@ -14,7 +14,7 @@ export function overviewHistogramsSql(period: (dateColumn: string) => string, ke
     SELECT ${period("engagement_date")}, 'mcs', chat_mcs, count(*)::INTEGER
     FROM engagements WHERE ${keep("engagement_date")} AND chat_mcs IS NOT NULL GROUP BY ALL
     UNION ALL
-    SELECT ${period("engagement_date")}, 'rating', CAST(answer_number AS INTEGER), count(*)::INTEGER
+    SELECT ${period("engagement_date")}, 'rating', rating, count(*)::INTEGER
     FROM survey_answers
     WHERE ${keep("engagement_date")} AND ${IS_POST_CHAT_RATING}
     GROUP BY ALL

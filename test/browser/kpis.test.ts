@@ -49,8 +49,8 @@ const OVERVIEW: Expected[] = [
   {
     id: "chat_csat",
     tolerance: EXACT,
-    sql: (f, t) => `SELECT avg(CASE WHEN answer_number >= 4 THEN 1.0 ELSE 0.0 END) AS v FROM survey_answers
-      WHERE survey_kind = 'post_chat' AND answer_number IN (1, 2, 3, 4, 5) AND ${between("engagement_date", f, t)}`,
+    sql: (f, t) => `SELECT avg(CASE WHEN rating >= 4 THEN 1.0 ELSE 0.0 END) AS v FROM survey_answers
+      WHERE rating IS NOT NULL AND ${between("engagement_date", f, t)}`,
   },
 ];
 
@@ -66,9 +66,10 @@ const COBROWSING: Expected[] = [
     tolerance: EXACT,
     sql: (f, t) => `SELECT sum(call_length_seconds) FILTER (WHERE length_seconds IS NOT NULL) / sum(length_seconds) AS v ${sessionsIn(f, t)}`,
   },
-  { id: "cobrowse_authorization_rate", tolerance: EXACT, sql: (f, t) => `SELECT count(*) FILTER (WHERE session_authorized) / count(*) AS v ${sessionsIn(f, t)}` },
+  { id: "cobrowse_authorization_rate", tolerance: EXACT, sql: (f, t) => `SELECT count(*) FILTER (WHERE session_authorized) / count(session_authorized) AS v ${sessionsIn(f, t)}` },
   { id: "cobrowse_ready_recording_share", tolerance: EXACT, sql: (f, t) => `SELECT count(*) FILTER (WHERE video_status = 'ready') / count(*) AS v ${sessionsIn(f, t)}` },
   { id: "cobrowse_avg_quality_rating", tolerance: EXACT, sql: (f, t) => `SELECT avg(quality_rating) AS v ${sessionsIn(f, t)}` },
+  { id: "cobrowse_avg_visitor_quality_rating", tolerance: EXACT, sql: (f, t) => `SELECT avg(visitor_quality_rating) AS v ${sessionsIn(f, t)}` },
   { id: "cobrowse_avg_visitor_rating", tolerance: EXACT, sql: (f, t) => `SELECT avg(visitor_rating) AS v ${sessionsIn(f, t)}` },
   { id: "cobrowse_multi_agent_share", tolerance: EXACT, sql: (f, t) => `SELECT count(*) FILTER (WHERE agent_count > 1) / count(*) AS v ${sessionsIn(f, t)}` },
 ];

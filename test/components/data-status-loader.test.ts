@@ -22,6 +22,9 @@ beforeAll(async () => {
     await lake.quarantine([
       { ...base, source: "upscope", recordId: "sess-1", fieldPath: "agents[0].id", raw: { visitor_email: "secret.person@example.com" }, runId: "run-1" },
       { ...base, source: "upscope", recordId: "sess-1", fieldPath: "agents[0].id", raw: { visitor_email: "secret.person@example.com" }, runId: "run-2" },
+      // The same record rejected again the next night, for two fields: still one record, first rejected on the 20th.
+      { ...base, fetchedAt: "2026-11-21T10:00:00Z", source: "upscope", recordId: "sess-1", fieldPath: "agents[0].id", raw: {}, runId: "run-3" },
+      { ...base, fetchedAt: "2026-11-21T10:00:00Z", source: "upscope", recordId: "sess-1", fieldPath: "started_at", raw: {}, runId: "run-3" },
       { ...base, source: "agendize", recordId: "chat-9", fieldPath: "", raw: "SECRET-RAW-MARKER", runId: "run-2", message: "x".repeat(1000) },
     ]);
   } finally {
@@ -57,12 +60,16 @@ describe("data-status.json loader", () => {
       record_id: "sess-1",
       field_path: "agents[0].id",
       message: "Invalid input: expected string, received number",
-      count: 2,
-      last_fetched_at: "2026-11-20T10:00:00Z",
+      count: 3,
+      last_fetched_at: "2026-11-21T10:00:00Z",
     });
     const agendize = status.quarantine.records.find((r) => r.source === "agendize");
     expect(agendize?.message).toHaveLength(300);
-    expect(status.quarantine.totals.find((t) => t.source === "upscope")).toEqual({ source: "upscope", quarantined: 2, records: 1 });
-    expect(status.quarantine.daily).toContainEqual({ date: "2026-11-20", source: "agendize", quarantined: 1 });
+    expect(status.quarantine.totals.find((t) => t.source === "upscope")).toEqual({ source: "upscope", quarantined: 4, records: 1 });
+    // The daily counts behind the "Quarantined" KPI count each record once, on the day it was first rejected.
+    expect(status.quarantine.daily).toEqual([
+      { date: "2026-11-20", source: "agendize", quarantined: 1 },
+      { date: "2026-11-20", source: "upscope", quarantined: 1 },
+    ]);
   }, 60_000);
 });

@@ -6,6 +6,7 @@
  */
 import { mkdtemp, readdir, readFile, rm, writeFile } from "node:fs/promises";
 import { request as httpRequest } from "node:http";
+import { connect } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
@@ -98,6 +99,39 @@ describe("the collector's door", () => {
     expect((await post(batch([recordedEvent({ event: { type: "error", error: "connection:laser" } })]))).status).toBe(200);
     expect((await storedLines()).map((line) => (line.event as { error?: string }).error)).toEqual(["connection:laser"]);
     expect(collector?.stats().rejected).toBe(cases.length);
+  });
+
+  it("answers 400, never 500, to a body nested too deeply or a request target that is not a URL", async () => {
+    await start();
+    const deep = (depth: number) => `${"[".repeat(depth)}${"]".repeat(depth)}`;
+    const event = JSON.stringify(recordedEvent());
+    const cases: Array<[string, string | Blob]> = [
+      ["a whole body nested 100,000 deep", deep(100_000)],
+      ["an event nested 100,000 deep", `{"events":[${deep(100_000)}]}`],
+      ["an unknown field of a valid event nested 100,000 deep", `{"events":[${event.slice(0, -1)},"extra":${deep(100_000)}}]}`],
+      ["a custom message nested 100,000 deep", batch([recordedEvent({ event: { type: "customMessage", message: { a: 1 } } })]).replace('{"a":1}', `{"a":${deep(100_000)}}`)],
+      ["an unknown field nested 65 deep", `{"events":[${event.slice(0, -1)},"extra":${deep(65)}}]}`],
+    ];
+    for (const [what, body] of cases) {
+      const answer = await post(body);
+      expect(answer.status, what).toBe(400);
+      expect(String(answer.body.error), what).toMatch(/nested more than 64 levels deep|invalid batch/);
+    }
+    // Just under the limit is stored as sent.
+    expect((await post(`{"events":[${event.slice(0, -1)},"extra":${deep(60)}}]}`)).status).toBe(200);
+    // A request target that is not a URL, sent over a raw socket (fetch would refuse it).
+    const { hostname, port } = new URL(collector?.url ?? "");
+    const head = await new Promise<string>((resolve, reject) => {
+      const socket = connect({ host: hostname, port: Number(port) }, () => socket.write(`POST http://[ HTTP/1.1\r\nHost: x\r\nContent-Length: 0\r\nConnection: close\r\n\r\n`));
+      let text = "";
+      socket.setEncoding("utf8");
+      socket.on("data", (chunk: string) => (text += chunk));
+      socket.on("error", reject);
+      socket.on("close", () => resolve(text));
+    });
+    expect(head).toMatch(/^HTTP\/1\.1 400 /);
+    expect(collector?.stats().failed).toBe(0);
+    expect((await post(batch([recordedEvent()]))).status).toBe(200);
   });
 
   it("refuses an oversized body with 400, whether its length is declared or it just keeps coming", async () => {

@@ -89,11 +89,13 @@ describe("requestJson against a misbehaving server", () => {
   });
 
   it("an aborted request is not retried", async () => {
-    server = await startMisbehavingServer({ "/x": [slow(200, json(200, {}))] });
+    server = await startMisbehavingServer({ "/x": [slow(5_000, json(200, {}))] });
     const { client, retries } = testClient();
     const controller = new AbortController();
     const pending = client.requestJson({ method: "GET", url: `${server.baseUrl}/x`, signal: controller.signal });
-    setTimeout(() => controller.abort(), 20);
+    // Abort once the server holds the request (a fixed delay raced the request on a loaded machine).
+    while (server.hits("/x") === 0) await new Promise((resolve) => setTimeout(resolve, 5));
+    controller.abort();
     await expect(pending).rejects.toThrow();
     expect(retries()).toHaveLength(0);
     expect(server.hits("/x")).toBe(1);

@@ -27,8 +27,13 @@ function spec(source: string, name: string, primaryKey: string, partitionColumn:
 
 type LpRecord = Record<string, unknown> & { info: Record<string, unknown> };
 
-/** A chat whose timings are known: requested 30 s before start, first agent line 20 s after. */
-function knownChat(id: string, postChatAnswer: string): LpRecord {
+/**
+ * A chat whose timings are known: requested 30 s before start, first agent line the
+ * visitor saw 20 s after (an agents-only note at 10 s does not count), transferred
+ * away (end reason 101). Its post-chat survey has a 1–5 rating, `rating`, and a 0–10
+ * recommendation score, `recommend`.
+ */
+function knownChat(id: string, postChatAnswer: string, rating = "4", recommend = "9", startReason: [string, string] = ["0", "Visitor request"]): LpRecord {
   const start = Date.UTC(2026, 9, 20, 10, 0, 0);
   return {
     info: {
@@ -41,7 +46,9 @@ function knownChat(id: string, postChatAnswer: string): LpRecord {
       agentId: "7",
       agentFullName: "Ana Agent",
       skillName: "Billing",
-      startReasonDesc: "Visitor request",
+      startReason: startReason[0],
+      startReasonDesc: startReason[1],
+      endReason: "101",
       endReasonDesc: "Transfer - rep stopped chat",
       chatMCS: 80,
       mcs: 50,
@@ -51,7 +58,8 @@ function knownChat(id: string, postChatAnswer: string): LpRecord {
     transcript: {
       lines: [
         { lineSeq: "1", timeL: start + 5_000, source: "visitor", text: "my secret order number is 4411", textType: "plain", controlType: 0, agentId: "0" },
-        { lineSeq: "2", timeL: start + 20_000, source: "agent", text: "let me check that for you", textType: "plain", controlType: 0, agentId: "7" },
+        { lineSeq: "3", timeL: start + 10_000, source: "agent", text: "vip customer", textType: "plain", controlType: 0, subType: "ONLY_TO_REP", agentId: "7" },
+        { lineSeq: "2", timeL: start + 20_000, source: "agent", text: "let me check that for you", textType: "plain", controlType: 0, subType: "REGULAR", agentId: "7" },
       ],
     },
     lineScores: [
@@ -60,7 +68,11 @@ function knownChat(id: string, postChatAnswer: string): LpRecord {
     ],
     surveys: {
       preChat: [{ displayName: "Email", value: "zelda@example.org", values: ["zelda@example.org"], answersId: [-1], questionID: 1, surveyID: 9, timeL: start - 31_000 }],
-      postChat: [{ displayName: "Issue solved?", value: postChatAnswer, values: [postChatAnswer], answersId: [1], questionID: 2, surveyID: 10, timeL: start + 310_000 }],
+      postChat: [
+        { displayName: "Issue solved?", value: postChatAnswer, values: [postChatAnswer], answersId: [1], questionID: 2, surveyID: 10, timeL: start + 310_000 },
+        { displayName: "Rate the agent (1-5)", value: rating, values: [rating], answersId: [-1], questionID: 3, surveyID: 10, timeL: start + 310_000 },
+        { displayName: "Recommend us (0-10)?", value: recommend, values: [recommend], answersId: [-1], questionID: 4, surveyID: 10, timeL: start + 310_000 },
+      ],
     },
     visitorInfo: { ipAddress: "198.51.100.23", device: "DESKTOP", browserType: "CHROME", operatingSystem: "WINDOWS", country: "France" },
     coBrowseSessions: {
@@ -75,7 +87,9 @@ async function buildFixtureLake(root: string): Promise<void> {
     const seedRecords = ["example4", "example5", "example6"].flatMap(
       (example) => (readSeedFixture(`liveperson-search-response-${example}.json`) as { interactionHistoryRecords: unknown[] }).interactionHistoryRecords,
     );
-    const known = [1, 2, 3, 4, 5].map((n) => knownChat(`known-${n}`, "Yes")).concat([knownChat("known-6", "Only once typed by someone")]);
+    const known = [1, 2, 3, 4, 5]
+      .map((n) => knownChat(`known-${n}`, "Yes", String(n), n === 3 ? "3" : "9", n === 2 ? ["2", "Transfer failed"] : n === 4 ? ["6", "Skill reassign"] : undefined))
+      .concat([knownChat("known-6", "Only once typed by someone")]);
     const engagements = [...seedRecords, ...known].map((raw) => mapEngagement(InteractionHistoryRecord.parse(raw), pseudonym));
     await lake.upsertRecords(spec("liveperson", "engagements", "engagement_id", "start_time"), engagements);
 
@@ -202,6 +216,32 @@ describe("models", () => {
     expect(seeds.length).toBe(2);
   });
 
+  it("engagements: a transfer is read from LivePerson's reason codes ('Transfer failed' is none)", async () => {
+    const rows = await mart(lakeRoot, "engagements", "engagement_id LIKE 'known-%' ORDER BY engagement_id");
+    expect(rows.map((r) => [r.engagement_id, r.start_reason_code, r.started_by_transfer, r.ended_by_transfer])).toEqual([
+      ["known-1", "0", false, true],
+      ["known-2", "2", false, true],
+      ["known-3", "0", false, true],
+      ["known-4", "6", true, true],
+      ["known-5", "0", false, true],
+      ["known-6", "0", false, true],
+    ]);
+  });
+
+  it("survey ratings: only a question answered with whole numbers from 1 to 5 is a rating question", async () => {
+    const rows = await mart(lakeRoot, "survey_answers", "engagement_id LIKE 'known-%' AND rating IS NOT NULL ORDER BY engagement_id");
+    expect(rows.map((r) => [r.engagement_id, r.question, r.rating])).toEqual([
+      ["known-1", "Rate the agent (1-5)", 1],
+      ["known-2", "Rate the agent (1-5)", 2],
+      ["known-3", "Rate the agent (1-5)", 3],
+      ["known-4", "Rate the agent (1-5)", 4],
+      ["known-5", "Rate the agent (1-5)", 5],
+      ["known-6", "Rate the agent (1-5)", 4],
+    ]);
+    // The 0–10 question is answered 3 once, within 1–5, but it is no rating question.
+    expect((await mart(lakeRoot, "survey_answers", "question LIKE 'Recommend%' AND rating IS NOT NULL")).length).toBe(0);
+  });
+
   it("survey answers: typed text withheld, an option shared by 5 answers published, a rare one withheld", async () => {
     const rows = await mart(lakeRoot, "survey_answers", "engagement_id LIKE 'known-%'");
     expect(rows.filter((r) => r.question === "Email").map((r) => r.answer)).toEqual(Array(6).fill(null));
@@ -262,7 +302,7 @@ describe("models", () => {
     expect((await mart(lakeRoot, "cobrowse_sessions", "visitor_email IS NOT NULL")).length).toBe(0);
     await buildModels(other, { publishText: true, publishIdentities: true, demo: false, builtAt: new Date() });
     const lines = await mart(other, "transcript_line_facts", "engagement_id = 'known-1'");
-    expect(lines.map((l) => l.text)).toEqual(["my secret order number is 4411", "let me check that for you"]);
+    expect(lines.map((l) => l.text)).toEqual(["my secret order number is 4411", "vip customer", "let me check that for you"]);
     expect((await mart(other, "cobrowse_sessions"))[0]?.visitor_email).toBe("jane@example.com");
     expect((await mart(other, "engagements", "engagement_id = 'known-1'"))[0]?.visitor_name).toBe("Zelda Visitorname");
     expect((await mart(other, "agendize_chats"))[0]?.visitor_name).toBe("Jane Doe");

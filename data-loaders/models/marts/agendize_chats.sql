@@ -17,6 +17,8 @@
 -- @column start_path: path of the start page
 -- @column email_pseudonym: keyed pseudonym of the visitor's email
 -- @column visitor_name: the visitor's name, NULL unless SI_PUBLISH_VISITOR_IDENTITIES=true
+-- @unique chat_id
+-- @not_null chat_id, start_time, chat_date
 -- @incremental_key chat_id
 WITH messages AS (
   SELECT

@@ -8,6 +8,8 @@
 -- @column our_average_chat_seconds: mean of (last message − start) over those chats
 -- @column disagrees: true when the two averages differ by more than max(5%, 1 s)
 -- @column fetched_at: when the vendor summary was fetched (UTC)
+-- @unique window_start, window_end
+-- @not_null window_start, window_end
 WITH ours AS (
   SELECT s.window_start, s.window_end, count(c.chat_id) AS our_chat_sessions, exact_avg(c.duration_seconds) AS our_average_chat_seconds
   FROM staging.stg_agendize__list_summaries s

@@ -9,6 +9,8 @@
 -- @column message_length: characters in the message
 -- @column button_name: the chat button of the chat
 -- @column text: the message, NULL unless SI_PUBLISH_TEXT=true
+-- @unique chat_id, message_index
+-- @not_null chat_id, message_index
 -- @incremental_key chat_id
 SELECT
   m.chat_id,

@@ -11,6 +11,8 @@
 -- @column last_seen_at: last interaction in any source (UTC)
 -- @column engagements: LivePerson chats handled
 -- @column cobrowse_sessions: co-browsing sessions joined
+-- @unique agent_key
+-- @not_null agent_key
 WITH appearances AS (
   SELECT agent_key, agent_name, 'liveperson' AS source, agent_id, skill_name, agent_group, start_time AS seen_at
   FROM marts.engagements WHERE agent_key IS NOT NULL

@@ -4,6 +4,8 @@
 -- @column started_at: session start (UTC)
 -- @column session_date: UTC day of the start
 -- @column went_live: true when the session went live
+-- @unique session_id, feature
+-- @not_null session_id, feature
 -- @incremental_key session_id
 SELECT
   f.session_id,

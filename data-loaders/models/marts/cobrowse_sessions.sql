@@ -14,15 +14,18 @@
 -- @column video_status: recording state
 -- @column has_ready_recording: true when the recording is ready to watch
 -- @column visitor_rating: the visitor's rating of the agent
--- @column quality_rating: mean of the agents' quality ratings
--- @column agent_count: number of agents who joined
--- @column multi_agent: true when more than one agent joined
+-- @column quality_rating: mean of the session's quality ratings given by its agents (quality_feedback entries by one of the session's agents)
+-- @column visitor_quality_rating: the visitor's own quality rating of the session (quality_feedback entries by the visitor)
+-- @column agent_count: number of distinct agents who joined (see stg_upscope__session_agents)
+-- @column multi_agent: true when more than one distinct agent joined
 -- @column feature_count: number of distinct features used
 -- @column start_path: path of the start page
 -- @column primary_agent_key: cross-source key of the first agent (see agents)
 -- @column primary_agent_name: name of the first agent
 -- @column email_pseudonym: keyed pseudonym of the visitor's email
 -- @column visitor_email: the visitor's email, NULL unless SI_PUBLISH_VISITOR_IDENTITIES=true
+-- @unique session_id
+-- @not_null session_id, started_at, session_date
 -- @incremental_key session_id
 SELECT
   s.session_id,
@@ -40,8 +43,9 @@ SELECT
   coalesce(s.video_status = 'ready', false) AS has_ready_recording,
   s.visitor_rating,
   s.quality_rating,
-  s.agent_count,
-  s.agent_count > 1 AS multi_agent,
+  s.visitor_quality_rating,
+  coalesce(n.agent_count, 0) AS agent_count,
+  coalesce(n.agent_count, 0) > 1 AS multi_agent,
   s.feature_count,
   s.start_path,
   agent_key(a.agent_name) AS primary_agent_key,
@@ -50,3 +54,4 @@ SELECT
   s.visitor_email
 FROM staging.stg_upscope__sessions s
 LEFT JOIN staging.stg_upscope__session_agents a ON a.session_id = s.session_id AND a.agent_position = 0
+LEFT JOIN (SELECT session_id, count(*) AS agent_count FROM staging.stg_upscope__session_agents GROUP BY session_id) n ON n.session_id = s.session_id

@@ -11,6 +11,8 @@
 -- @column chat_mcs_sum: sum of chat MCS (LivePerson only)
 -- @column chat_mcs_count: chats with an MCS (LivePerson only)
 -- @column with_cobrowse: chats with a co-browse inside (LivePerson only)
+-- @unique activity_date, channel
+-- @not_null activity_date, channel
 SELECT session_date AS activity_date, 'cobrowse' AS channel,
   count(*) AS interactions, exact_sum(length_seconds) AS duration_seconds_sum, count(length_seconds) AS duration_count,
   count(*) FILTER (WHERE went_live) AS went_live, count(*) FILTER (WHERE had_call) AS with_call, exact_sum(call_length_seconds) AS call_seconds_sum,

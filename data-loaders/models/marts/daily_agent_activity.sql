@@ -8,6 +8,8 @@
 -- @column chat_mcs_count: chats with an MCS (LivePerson only)
 -- @column first_response_seconds_sum: sum of first response times (LivePerson only)
 -- @column first_response_count: chats with a first response (LivePerson only)
+-- @unique activity_date, agent_key, channel
+-- @not_null activity_date, agent_key, channel
 SELECT session_date AS activity_date, agent_key, 'cobrowse' AS channel,
   count(*) AS interactions, exact_sum(length_seconds) AS duration_seconds_sum,
   NULL::BIGINT AS chat_mcs_sum, NULL::BIGINT AS chat_mcs_count,

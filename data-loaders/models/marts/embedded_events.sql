@@ -23,6 +23,8 @@
 -- @column error_family: connection or remote_control
 -- @column end_reason: the sessionEnded event's reason (ended or error)
 -- @column primary_agent_key: cross-source key of the session's first agent (see agents), when the Upscope session is known
+-- @unique event_id
+-- @not_null event_id, recorded_at, session_key
 SELECT
   e.event_id,
   e.recorded_at,

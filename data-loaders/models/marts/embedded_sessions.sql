@@ -34,6 +34,8 @@
 -- @column remote_control_errors: remote_control:… errors
 -- @column custom_messages: customMessage events
 -- @column end_reason: reason of the last sessionEnded event (NULL when none was recorded)
+-- @unique session_key
+-- @not_null session_key
 WITH per_session AS (
   SELECT
     session_key,

@@ -6,7 +6,7 @@
 -- @column engagement_date: UTC day of the start
 -- @column duration_seconds: chat duration in seconds
 -- @column wait_seconds: seconds from the chat request to its start
--- @column first_response_seconds: seconds from the start to the agent's first line
+-- @column first_response_seconds: seconds from the start to the agent's first line the visitor saw (control type 0, subType REGULAR, not an agents-only note)
 -- @column skill_name: LivePerson skill
 -- @column agent_key: cross-source agent key (see agents)
 -- @column agent_id: LivePerson agent id
@@ -14,13 +14,15 @@
 -- @column agent_group: agent group
 -- @column start_reason: why the chat started
 -- @column end_reason: why the chat ended
--- @column started_by_transfer: true when the chat began as a transfer
--- @column ended_by_transfer: true when the chat was transferred away
+-- @column start_reason_code: LivePerson's start reason code (0 visitor request, 1 agent transfer, 2 transfer failed, 6 skill reassign …)
+-- @column end_reason_code: LivePerson's end reason code (101 and 106 transfers, 201 rep stopped, 210 visitor closed …)
+-- @column started_by_transfer: true when the chat began as a transfer: start reason 1 (agent transfer) or 6 (skill reassign); 2 (transfer failed) is not
+-- @column ended_by_transfer: true when the chat was transferred away: end reason 101 (to another rep) or 106 (to a skill)
 -- @column mcs: engagement MCS (0–100)
 -- @column chat_mcs: chat MCS (0–100)
 -- @column alerted_mcs: -1 negative, 0 neutral, 1 positive
--- @column agent_lines: regular lines the agent wrote
--- @column visitor_lines: regular lines the visitor wrote
+-- @column agent_lines: lines the agent wrote that the visitor saw (control type 0, subType REGULAR)
+-- @column visitor_lines: lines the visitor wrote (control type 0)
 -- @column has_cobrowse: true when a co-browse session ran inside the chat
 -- @column cobrowse_seconds: total co-browse time inside the chat
 -- @column has_post_chat_survey: true when the visitor answered the post-chat survey
@@ -31,12 +33,15 @@
 -- @column start_path: path of the start page
 -- @column visitor_pseudonym: keyed pseudonym of LivePerson's visitor id
 -- @column visitor_name: the visitor's name, NULL unless SI_PUBLISH_VISITOR_IDENTITIES=true
+-- @unique engagement_id
+-- @not_null engagement_id, start_time, engagement_date
 -- @incremental_key engagement_id
 WITH lines AS (
   SELECT
     engagement_id,
-    min(line_time) FILTER (WHERE line_source = 'agent' AND control_type = 0) AS first_agent_line,
-    count(*) FILTER (WHERE line_source = 'agent' AND control_type = 0) AS agent_lines,
+    -- A line the visitor saw: written (control type 0), not an agents-only note (subType ONLY_TO_REP).
+    min(line_time) FILTER (WHERE line_source = 'agent' AND control_type = 0 AND coalesce(sub_type, 'REGULAR') = 'REGULAR') AS first_agent_line,
+    count(*) FILTER (WHERE line_source = 'agent' AND control_type = 0 AND coalesce(sub_type, 'REGULAR') = 'REGULAR') AS agent_lines,
     count(*) FILTER (WHERE line_source = 'visitor' AND control_type = 0) AS visitor_lines
   FROM staging.stg_liveperson__transcript_lines
   GROUP BY engagement_id
@@ -64,8 +69,11 @@ SELECT
   e.agent_group,
   e.start_reason,
   e.end_reason,
-  coalesce(e.start_reason ILIKE '%transfer%', false) AS started_by_transfer,
-  coalesce(e.end_reason ILIKE '%transfer%', false) AS ended_by_transfer,
+  e.start_reason_code,
+  e.end_reason_code,
+  -- By code (the descriptions vary by account and language; "Transfer failed" is not a transfer).
+  coalesce(e.start_reason_code IN ('1', '6'), false) AS started_by_transfer,
+  coalesce(e.end_reason_code IN ('101', '106'), false) AS ended_by_transfer,
   e.mcs,
   e.chat_mcs,
   e.alerted_mcs,

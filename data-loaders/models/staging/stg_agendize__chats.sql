@@ -13,6 +13,8 @@
 -- @column start_path: path of the page the chat started on (no host, no query)
 -- @column email_pseudonym: keyed pseudonym of the visitor's email
 -- @column visitor_name: the visitor's name, NULL unless SI_PUBLISH_VISITOR_IDENTITIES=true
+-- @unique chat_id
+-- @not_null chat_id, start_time
 -- @incremental_key chat_id
 WITH source AS (
   SELECT *,

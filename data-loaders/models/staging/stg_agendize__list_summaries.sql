@@ -5,6 +5,8 @@
 -- @column vendor_average_chat_seconds: Agendize's summary.averageChatSessionDuration
 -- @column vendor_chat_sessions: Agendize's summary.chatSessions
 -- @column fetched_at: when the summary was fetched (UTC)
+-- @unique window_start, window_end
+-- @not_null window_start, window_end
 SELECT
   window_start,
   window_end,

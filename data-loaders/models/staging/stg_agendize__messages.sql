@@ -9,6 +9,8 @@
 -- @column sent_at: when the message was sent (UTC, converted with its own zone)
 -- @column message_length: length of the message in characters
 -- @column text: the message, NULL unless SI_PUBLISH_TEXT=true
+-- @unique chat_id, message_index
+-- @not_null chat_id, message_index
 -- @incremental_key chat_id
 WITH source AS (
   SELECT chat_id, time_zone, message_sent_times,

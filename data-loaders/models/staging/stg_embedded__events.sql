@@ -32,6 +32,8 @@
 -- @column error_code: the error event's code (connection:… or remote_control:…)
 -- @column error_family: connection or remote_control
 -- @column end_reason: the sessionEnded event's reason (ended or error)
+-- @unique event_id
+-- @not_null event_id, recorded_at, session_key
 -- @incremental_key event_id
 WITH source AS (
   SELECT *,

@@ -11,8 +11,10 @@
 -- @column agent_name: the agent's full name (nickname when no full name)
 -- @column agent_group: the agent group's name
 -- @column channel: LivePerson channel code (1 = web chat)
--- @column start_reason: why the chat started (e.g. Transfer)
--- @column end_reason: why the chat ended
+-- @column start_reason: why the chat started (e.g. Transfer), as LivePerson describes it
+-- @column end_reason: why the chat ended, as LivePerson describes it
+-- @column start_reason_code: LivePerson's start reason code (numeric text)
+-- @column end_reason_code: LivePerson's end reason code (numeric text)
 -- @column mcs: meaningful connection score of the engagement (0–100), NULL when LivePerson sent -1
 -- @column chat_mcs: the chat's MCS (0–100), NULL when absent
 -- @column alerted_mcs: alerted MCS: -1 negative, 0 neutral, 1 positive
@@ -27,6 +29,8 @@
 -- @column visitor_pseudonym: keyed pseudonym of LivePerson's visitor id
 -- @column email_pseudonyms: keyed pseudonyms of the emails the visitor gave
 -- @column visitor_name: the visitor's name, NULL unless SI_PUBLISH_VISITOR_IDENTITIES=true
+-- @unique engagement_id
+-- @not_null engagement_id, start_time
 -- @incremental_key engagement_id
 WITH source AS (
   -- One from_json per record: DuckDB parses the JSON once into a typed struct
@@ -36,7 +40,7 @@ WITH source AS (
     from_json(record_json, '{
       "info": {"chatRequestedTimeL": "BIGINT", "skillId": "VARCHAR", "skillName": "VARCHAR", "agentId": "VARCHAR",
                "agentFullName": "VARCHAR", "agentNickName": "VARCHAR", "agentName": "VARCHAR", "agentGroupName": "VARCHAR",
-               "channel": "INTEGER", "startReasonDesc": "VARCHAR", "endReasonDesc": "VARCHAR", "mcs": "INTEGER",
+               "channel": "INTEGER", "startReason": "VARCHAR", "startReasonDesc": "VARCHAR", "endReason": "VARCHAR", "endReasonDesc": "VARCHAR", "mcs": "INTEGER",
                "chatMCS": "INTEGER", "alertedMCS": "INTEGER", "isInteractive": "BOOLEAN", "interactive": "BOOLEAN",
                "isPartial": "BOOLEAN", "chatStartUrl": "VARCHAR", "visitorName": "VARCHAR"},
       "visitorInfo": {"device": "VARCHAR", "operatingSystem": "VARCHAR", "browserType": "VARCHAR", "country": "VARCHAR"},
@@ -58,6 +62,8 @@ SELECT
   r.info.channel AS channel,
   nullif(r.info.startReasonDesc, '') AS start_reason,
   nullif(r.info.endReasonDesc, '') AS end_reason,
+  nullif(trim(r.info.startReason), '') AS start_reason_code,
+  nullif(trim(r.info.endReason), '') AS end_reason_code,
   CASE WHEN r.info.mcs >= 0 THEN r.info.mcs END AS mcs,
   CASE WHEN r.info.chatMCS >= 0 THEN r.info.chatMCS END AS chat_mcs,
   r.info.alertedMCS AS alerted_mcs,

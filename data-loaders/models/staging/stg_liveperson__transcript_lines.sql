@@ -6,19 +6,22 @@
 -- @column line_time: when the line was sent (UTC)
 -- @column line_source: who sent it: agent, visitor or system
 -- @column agent_id: the sending agent's id (agent lines only)
--- @column control_type: LivePerson control type (0 = regular line)
+-- @column control_type: LivePerson control type (0 = a line someone wrote; other values are system events)
+-- @column sub_type: who sees the line: REGULAR (everyone) or ONLY_TO_REP (agents only, an internal note)
 -- @column text_type: plain, html or rich-content
 -- @column text_length: length of the line's text in characters
 -- @column line_mcs: the running MCS after this line, when scored
 -- @column line_raw_score: the line's raw sentiment score (-1, 0, 1), when scored
 -- @column text: the line's text, NULL unless SI_PUBLISH_TEXT=true
+-- @unique engagement_id, line_index
+-- @not_null engagement_id, line_index
 -- @incremental_key engagement_id
 WITH source AS (
   SELECT
     engagement_id,
     from_json(record_json, '{
       "transcript": {"lines": [{"lineSeq": "VARCHAR", "timeL": "BIGINT", "source": "VARCHAR", "agentId": "VARCHAR",
-                                "controlType": "INTEGER", "textType": "VARCHAR", "text": "VARCHAR"}]},
+                                "controlType": "INTEGER", "subType": "VARCHAR", "textType": "VARCHAR", "text": "VARCHAR"}]},
       "lineScores": [{"lineSeq": "VARCHAR", "lineRawScore": "INTEGER", "mcs": "INTEGER"}]
     }') AS r
   FROM liveperson.engagements
@@ -37,6 +40,7 @@ SELECT
   lower(line.source) AS line_source,
   CASE WHEN lower(line.source) = 'agent' AND line.agentId NOT IN ('', '0') THEN line.agentId END AS agent_id,
   line.controlType AS control_type,
+  upper(nullif(trim(line.subType), '')) AS sub_type,
   line.textType AS text_type,
   length(line.text) AS text_length,
   list_filter(scores, s -> s.lineSeq = line.lineSeq)[1].mcs AS line_mcs,

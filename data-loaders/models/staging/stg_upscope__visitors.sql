@@ -10,6 +10,8 @@
 -- @column integration: the integration that identified the visitor, if any
 -- @column email_pseudonym: keyed pseudonym of the visitor's email
 -- @column unique_id_pseudonym: keyed pseudonym of the visitor's unique id
+-- @unique visitor_id
+-- @not_null visitor_id
 -- @incremental_key visitor_id
 WITH source AS (
   SELECT *,
