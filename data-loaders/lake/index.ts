@@ -8,3 +8,4 @@ export * from "./state.js";
 export * from "./table-spec.js";
 export * from "./upsert.js";
 export { LakeRowError, type LakeInputRow } from "./staging.js";
+export * from "./lock.js";
