@@ -9,3 +9,4 @@ export * from "./table-spec.js";
 export * from "./upsert.js";
 export { LakeRowError, type LakeInputRow } from "./staging.js";
 export * from "./lock.js";
+export * from "./provenance.js";
