@@ -10,3 +10,4 @@ export * from "./upsert.js";
 export { LakeRowError, type LakeInputRow } from "./staging.js";
 export * from "./lock.js";
 export * from "./provenance.js";
+export * from "./inventory.js";
