@@ -16,7 +16,7 @@ import { join } from "node:path";
 import { z } from "zod";
 import type { SourceName } from "./config.js";
 import { writeFileAtomic } from "./lake/fs-atomic.js";
-import { assertLakeIdentifier, openLakeDuckDB, quoteIdentifier, readState, readTableSpec } from "./lake/index.js";
+import { assertLakeIdentifier, createOfflineDuckDB, dedupedTableSql, lakeTableExists, listLakeTables, quoteIdentifier, readState, readTableSpec } from "./lake/index.js";
 import type { TableSpec } from "./lake/index.js";
 
 const isoInstant = z.iso.datetime({ offset: true });
@@ -187,17 +187,22 @@ export async function checkContracts(
   return breaches;
 }
 
-/** Row count, time range and schema hash of each of a source's lake tables, for its run manifest. */
+/**
+ * Row count, time range and schema hash of each of a source's lake tables, for its run
+ * manifest. Reads only that source's files (a damaged table of another source must not
+ * stop this one's manifest).
+ */
 export async function summarizeSourceTables(lakeRoot: string, source: string): Promise<Record<string, TableManifest>> {
-  const reader = await openLakeDuckDB(lakeRoot);
+  const reader = await createOfflineDuckDB();
   const out: Record<string, TableManifest> = {};
   try {
-    for (const ref of reader.tables.filter((table) => table.source === source && table.table !== "quarantine")) {
+    for (const ref of (await listLakeTables(lakeRoot)).filter((table) => table.source === source && table.table !== "quarantine")) {
       const spec = await readTableSpec(lakeRoot, ref.source, ref.table);
       if (!spec) continue;
       const column = quoteIdentifier(spec.partitionColumn);
+      const rows = dedupedTableSql(lakeRoot, spec, await lakeTableExists(lakeRoot, ref.source, ref.table));
       const [row] = await reader.queryRows(
-        `SELECT count(*) AS n, strftime(min(${column}), '%Y-%m-%dT%H:%M:%S.%gZ') AS lo, strftime(max(${column}), '%Y-%m-%dT%H:%M:%S.%gZ') AS hi FROM ${quoteIdentifier(ref.source)}.${quoteIdentifier(ref.table)}`,
+        `SELECT count(*) AS n, strftime(min(${column}), '%Y-%m-%dT%H:%M:%S.%gZ') AS lo, strftime(max(${column}), '%Y-%m-%dT%H:%M:%S.%gZ') AS hi FROM (${rows})`,
       );
       out[ref.table] = {
         rows: Number(row?.n ?? 0),
