@@ -99,7 +99,7 @@ export interface ContractThresholds {
   quarantineMaxShare: number;
 }
 
-export type ContractName = "freshness" | "last-run" | "row-drop" | "quarantine";
+export type ContractName = "freshness" | "last-run" | "row-drop" | "quarantine" | "table-shrink";
 
 export interface ContractBreach {
   source: SourceName;
@@ -130,6 +130,32 @@ export function compareReturnedHours(
   };
 }
 
+/**
+ * The lake never drops a record (an upsert only adds or replaces), so a table holding
+ * fewer rows after the latest run than after the last good run before it has lost
+ * rows in the lake itself: a month file deleted or damaged, a bad restore of the
+ * lake. Replays count (they leave the lake as it is then); a failed run is no baseline.
+ */
+export function tableShrinks(source: SourceName, manifests: readonly RunManifest[]): ContractBreach[] {
+  const latest = manifests.at(-1);
+  const previous = manifests.slice(0, -1).filter((manifest) => manifest.ok).at(-1);
+  if (!latest || !previous) return [];
+  const breaches: ContractBreach[] = [];
+  for (const [table, now] of Object.entries(latest.tables)) {
+    const before = previous.tables[table];
+    if (!before || now.rows >= before.rows) continue;
+    breaches.push({
+      source,
+      contract: "table-shrink",
+      message:
+        `${source}.${table}: ${now.rows} rows in the lake after run ${latest.runId}, fewer than the ${before.rows} rows the run before (${previous.runId}) left. ` +
+        `The lake lost rows itself (a month file deleted, damaged or restored from an old copy?): the sync's log names the file; ` +
+        `restore it with \`npm run sync -- --replay --source ${source}\`, or fetch the history again with \`npm run sync -- --full --source ${source}\``,
+    });
+  }
+  return breaches;
+}
+
 export async function checkContracts(
   lakeRoot: string,
   sources: readonly SourceName[],
@@ -138,7 +164,9 @@ export async function checkContracts(
 ): Promise<ContractBreach[]> {
   const breaches: ContractBreach[] = [];
   for (const source of sources) {
-    const manifests = (await readRunManifests(lakeRoot, source)).filter((manifest) => !manifest.replay);
+    const everyRun = await readRunManifests(lakeRoot, source);
+    breaches.push(...tableShrinks(source, everyRun));
+    const manifests = everyRun.filter((manifest) => !manifest.replay);
     const latest = manifests.at(-1);
     const state = await readState(lakeRoot, source);
     const lastSuccess = state?.lastSuccessAt ? new Date(state.lastSuccessAt) : undefined;

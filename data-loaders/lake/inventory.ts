@@ -372,6 +372,8 @@ export class TableInventoryHandle {
 
   /** After a replay: what each partition being restored holds now against what was recorded. Clears them. */
   async finishRestore(): Promise<Array<{ month: string; file: string; recorded: number | null; restored: number; setAsideTo: string | null }>> {
+    // The replay wrote through handles of its own: start from the record on disk.
+    this.inventory = (await TableInventoryHandle.open(this.root, this.source, this.table)).inventory;
     const outcomes = Object.entries(this.inventory.restoring).map(([rel, entry]) => ({
       month: entry.month,
       file: join(this.directory, rel),

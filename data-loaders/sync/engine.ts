@@ -135,7 +135,10 @@ interface RestoreOutcome {
 }
 
 function restoreFailure(source: SourceName, detail: string): string {
-  return `${detail}; the damaged files are kept under ${DAMAGED_DIRECTORY}/ in the lake. Put a good copy back from a backup of the lake (its old path), then run \`${restoreCommand(source)}\``;
+  return (
+    `${detail}; the damaged files are kept under ${DAMAGED_DIRECTORY}/ in the lake. Put a good copy back from a backup of the lake (at its old path) ` +
+    `and run \`${restoreCommand(source)}\`, or fetch the history again from the vendor with \`npm run sync -- --full --source ${source}\``
+  );
 }
 
 /**
@@ -282,6 +285,9 @@ async function runSyncLocked(baseConfig: SyncConfig, options: SyncRunOptions): P
           restore.problem = await finishRestore(source, restore.handles, progress);
           if (!wanted.includes(source)) await manifest(source, runId, startedAt, { ok: true, result }, true, new Map());
         } catch (error) {
+          // Reported once, with what did come back recorded, so the next run (or a --full
+          // one) starts from a lake that is consistent with its inventory again.
+          await finishRestore(source, restore.handles, progress).catch(() => undefined);
           restore.problem = restoreFailure(source, `rebuilding ${source} from the raw archive failed: ${error instanceof Error ? error.message : String(error)}`);
         }
       }
@@ -322,9 +328,11 @@ async function runSyncLocked(baseConfig: SyncConfig, options: SyncRunOptions): P
       });
       const runId = newRunId(args.replay ? "replay-" : "");
       let outcome: { ok: true; result: SourceRunResult } | { ok: false; error: string };
+      let restoreChecked = false;
       try {
         const result = await run(contextFor(runId));
         if (restore && args.replay) {
+          restoreChecked = true;
           const problem = await finishRestore(source, restore.handles, progress);
           if (problem !== undefined) {
             restoreIncomplete = true;
@@ -340,6 +348,10 @@ async function runSyncLocked(baseConfig: SyncConfig, options: SyncRunOptions): P
         failed = true;
         const message = error instanceof Error ? error.message : String(error);
         if (error instanceof LakeDamageError) lakeDamaged = true;
+        if (restore && args.replay && !restoreChecked) {
+          restoreIncomplete = true;
+          await finishRestore(source, restore.handles, progress).catch(() => undefined);
+        }
         results[source] = { error: message };
         progress.finish(source, { ok: false, error: message });
         outcome = { ok: false, error: message };
