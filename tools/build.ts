@@ -12,6 +12,8 @@ import { readdir, rm } from "node:fs/promises";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { ConfigError, loadConfig, loadDotEnv } from "../data-loaders/config.js";
+import { acquireLakeLock, LakeLockedError, type LakeLock } from "../data-loaders/lake/lock.js";
+import { siteLakeRoot } from "../data-loaders/site.js";
 import { vendorNpm } from "./vendor-npm.js";
 
 const projectRoot = fileURLToPath(new URL("..", import.meta.url));
@@ -53,8 +55,11 @@ Options:
   -h, --help    this text
 
 Any other option is passed to the sync (see npm run sync -- --help).
+The lake is locked from the sync to the end of the site build (another sync,
+build or nightly on the same lake is refused, naming the holder).
 Exit codes: 0 built; 1 the sync or the site build failed (dist/ is then not
-trustworthy: do not publish it); 2 bad arguments or configuration.`;
+trustworthy: do not publish it), or another run holds the lake; 2 bad arguments
+or configuration (a .env line that cannot be read included).`;
 
 /** Checks every setting before any work (with --skip-sync too): a bad one exits 2 with its variable named. */
 export function exitOnBadConfig(command: string): void {
@@ -67,43 +72,67 @@ export function exitOnBadConfig(command: string): void {
   }
 }
 
-/** Runs the sync CLI in its own process (its memory is gone before Framework starts). */
-export function runSyncCli(args: string[]): Promise<number> {
+/**
+ * Runs the sync CLI in its own process (its memory is gone before Framework starts).
+ * `env` adds to the environment, e.g. a held lake lock's `childEnv`, which the sync joins.
+ */
+export function runSyncCli(args: string[], env: Record<string, string> = {}): Promise<number> {
   const bin = join(projectRoot, "node_modules", ".bin", "tsx");
   return new Promise((resolve, reject) => {
-    const child = spawn(bin, [join(projectRoot, "data-loaders", "sync", "cli.ts"), ...args], { cwd: projectRoot, stdio: "inherit" });
+    const child = spawn(bin, [join(projectRoot, "data-loaders", "sync", "cli.ts"), ...args], { cwd: projectRoot, stdio: "inherit", env: { ...process.env, ...env } });
     child.on("error", reject);
     child.on("exit", (code, signal) => resolve(code ?? (signal ? 1 : 0)));
   });
 }
 
-async function main(argv: string[]): Promise<void> {
+async function main(argv: string[]): Promise<number> {
   if (argv.includes("--help") || argv.includes("-h")) {
     console.log(BUILD_HELP);
-    return;
+    return 0;
   }
   const started = Date.now();
-  // Before anything reads the environment: the loaders Framework spawns inherit it.
-  loadDotEnv(projectRoot);
-  exitOnBadConfig("build");
-  if (!argv.includes("--skip-sync")) {
-    const code = await runSyncCli(argv);
-    if (code !== 0) {
-      console.error(`build stopped: the sync exited with ${code}, so the site would show incomplete data (see the lines above)`);
-      process.exit(code);
+  let lock: LakeLock;
+  try {
+    // Before anything reads the environment: the loaders Framework spawns inherit it.
+    loadDotEnv(projectRoot);
+    // The lake is held from the sync to the end of the site build, so no other run
+    // rewrites the marts while the pages are built from them; the sync joins this lock.
+    loadConfig(); // a bad setting (SI_LAKE_DIR an s3:// URL, say) exits 2 here, before the lock folder is made
+    lock = await acquireLakeLock(siteLakeRoot(), { purpose: "build" });
+  } catch (error) {
+    if (error instanceof ConfigError) {
+      console.error(`build: ${error.message}`);
+      return 2;
     }
+    if (error instanceof LakeLockedError) {
+      console.error(`build: ${error.message}`);
+      return 1;
+    }
+    throw error;
   }
-  await dropStaleLoaderOutputs(cacheRoot);
-  const vendored = await vendorNpm({ projectRoot, cacheRoot });
-  console.error(`vendored ${vendored.modules.length} modules and ${vendored.files.length} files from node_modules`);
-  const code = await runFramework("build");
-  if (code !== 0) {
-    console.error(`build failed: observable build exited with ${code}`);
-    process.exit(code);
+  try {
+    if (!argv.includes("--skip-sync")) {
+      const code = await runSyncCli(argv, lock.childEnv);
+      if (code !== 0) {
+        console.error(`build stopped: the sync exited with ${code}, so the site would show incomplete data (see the lines above)`);
+        return code;
+      }
+    }
+    await dropStaleLoaderOutputs(cacheRoot);
+    const vendored = await vendorNpm({ projectRoot, cacheRoot });
+    console.error(`vendored ${vendored.modules.length} modules and ${vendored.files.length} files from node_modules`);
+    const code = await runFramework("build");
+    if (code !== 0) {
+      console.error(`build failed: observable build exited with ${code}`);
+      return code;
+    }
+  } finally {
+    await lock.release();
   }
   console.error(`build finished in ${((Date.now() - started) / 1000).toFixed(1)} s`);
+  return 0;
 }
 
 if (process.argv[1] && fileURLToPath(import.meta.url) === process.argv[1]) {
-  await main(process.argv.slice(2));
+  process.exitCode = await main(process.argv.slice(2));
 }
