@@ -9,7 +9,8 @@ import { rename, rm, stat } from "node:fs/promises";
 import { join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import { checkContracts } from "../data-loaders/contracts.js";
-import { ConfigError, loadConfig, loadDotEnv, SOURCES, type SourceName } from "../data-loaders/config.js";
+import { ConfigError, loadConfig, loadDotEnv, SOURCES, type SourceName, type SyncConfig } from "../data-loaders/config.js";
+import { acquireLakeLock, LakeLockedError, type LakeLock } from "../data-loaders/lake/lock.js";
 import { dropStaleLoaderOutputs, runFramework, runSyncCli } from "./build.js";
 import { vendorNpm } from "./vendor-npm.js";
 
@@ -76,8 +77,27 @@ export async function nightly(argv: string[], log: (line: string) => void = (lin
     return EXIT_NIGHTLY.USAGE;
   }
 
+  // One writer per lake (data-loaders/lake/lock.ts), held from the sync to the end of the
+  // build: the sync this spawns joins it, another nightly or sync is refused.
+  let lakeLock: LakeLock;
+  try {
+    lakeLock = await acquireLakeLock(config.lakeDir, { purpose: "nightly" });
+  } catch (error) {
+    if (!(error instanceof LakeLockedError)) throw error;
+    log(`nightly: ${error.message}`);
+    return EXIT_NIGHTLY.FAILED;
+  }
+  try {
+    return await nightlySteps(argv, config, lakeLock, log);
+  } finally {
+    await lakeLock.release();
+  }
+}
+
+/** The night's steps, run holding the lake lock. */
+async function nightlySteps(argv: string[], config: SyncConfig, lakeLock: LakeLock, log: (line: string) => void): Promise<number> {
   log("nightly: 1/3 sync");
-  const syncCode = await runSyncCli(argv);
+  const syncCode = await runSyncCli(argv, lakeLock.childEnv);
   if (syncCode !== 0) {
     log(`nightly: stopped: the sync exited with ${syncCode}; the published site is yesterday's and was not touched`);
     return syncCode === 2 ? EXIT_NIGHTLY.USAGE : EXIT_NIGHTLY.FAILED;
