@@ -8,10 +8,9 @@ import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { openLakeDuckDB } from "../../data-loaders/lake/index.js";
+import { inspectLake, openLakeDuckDB, readLakeLockHolders } from "../../data-loaders/lake/index.js";
 
 const NOW = "2026-03-31T06:00:00.000Z";
-const TSX = join(process.cwd(), "node_modules", ".bin", "tsx");
 const CLI = join(process.cwd(), "data-loaders", "sync", "cli.ts");
 
 let dir: string;
@@ -26,7 +25,9 @@ interface Run {
 function runSync(lake: string, killAfterMs?: number): Promise<Run> {
   const started = Date.now();
   return new Promise((resolve, reject) => {
-    const child = spawn(TSX, [CLI, "--now", NOW, "--quiet"], {
+    // Node itself with tsx's loader, not the tsx launcher: SIGKILL to the launcher would
+    // leave the sync running on as an orphan, beside the next run.
+    const child = spawn(process.execPath, ["--import", "tsx", CLI, "--now", NOW, "--quiet"], {
       env: {
         ...process.env,
         SI_LAKE_DIR: lake,
@@ -144,5 +145,8 @@ describe("the whole sync killed with SIGKILL ten times, then run to the end", ()
     expect(last.code, last.stderr).toBe(0);
     expect(await fingerprint(lake)).toEqual(reference);
     for (const [table, duplicates] of Object.entries(await physicalDuplicates(lake))) expect(duplicates, table).toBe(0);
+    // Neither a lock nor a record of the files was left that could stand in the way.
+    expect(await inspectLake(lake)).toEqual([]);
+    expect(await readLakeLockHolders(lake)).toEqual([]);
   }, 900_000);
 });
