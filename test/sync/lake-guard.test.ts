@@ -9,6 +9,7 @@ import { mkdtemp, readdir, rm, stat } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { acquireLakeLock } from "../../data-loaders/lake/lock.js";
 import { listTree } from "../lake/helpers.js";
 import { DEMO_CREDENTIALS, startSimulator } from "../../simulator/index.js";
 
@@ -86,6 +87,38 @@ describe("one writer per lake", () => {
     // The lock is gone with its run, so the next one goes ahead.
     expect((await sync(lake)).code).toBe(0);
   }, 120_000);
+});
+
+describe("the nightly and the build take the same lock", () => {
+  // An option the sync refuses: a nightly or build that did not take the lock would stop
+  // at its sync (exit 2) instead of building into the working tree.
+  it.each([
+    ["nightly", join("tools", "nightly.ts"), ["--quiet", "--no-such-option"]],
+    ["build", join("tools", "build.ts"), ["--no-such-option"]],
+  ])("npm run %s is refused while another run holds the lake, before it syncs or builds anything", async (_, script, argv) => {
+    const lake = join(dir, `held-${script.replace(/\W/g, "-")}`);
+    const lock = await acquireLakeLock(lake, { purpose: "test", env: {} });
+    try {
+      const base = Object.fromEntries(Object.entries(process.env).filter(([name]) => !SOURCE_VARIABLES.test(name) && name !== "SI_LAKE_LOCK_TOKEN"));
+      const run = await new Promise<{ code: number | null; output: string }>((resolve, reject) => {
+        const child = spawn(process.execPath, ["--import", "tsx", join(process.cwd(), script), ...argv], {
+          env: { ...base, SI_LAKE_DIR: lake, SI_SITE_DIR: join(dir, "site-never-built") },
+          stdio: ["ignore", "pipe", "pipe"],
+        });
+        let output = "";
+        child.stdout.on("data", (chunk: Buffer) => (output += chunk.toString()));
+        child.stderr.on("data", (chunk: Buffer) => (output += chunk.toString()));
+        child.on("error", reject);
+        child.on("exit", (code) => resolve({ code, output }));
+      });
+      expect(run.code, run.output).toBe(1);
+      expect(run.output).toContain(`pid ${process.pid}`);
+      expect(run.output).toContain(join(lake, "_lake.lock"));
+      expect(await readdir(lake)).toEqual(["_lake.lock"]);
+    } finally {
+      await lock.release();
+    }
+  }, 60_000);
 });
 
 describe("a lake knows what filled it", () => {
