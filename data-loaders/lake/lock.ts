@@ -35,6 +35,7 @@ import { link, mkdir, readdir, readFile, rename, rm, stat, utimes, writeFile } f
 import { hostname } from "node:os";
 import { join, resolve } from "node:path";
 import { z } from "zod";
+import { assertLakeRoot } from "./layout.js";
 
 export const LAKE_LOCK_FILE = "_lake.lock";
 /** The variable through which a holder lets its child processes join its lock. */
@@ -275,6 +276,7 @@ function makeLock(path: string, token: string, me: LakeLockHolder, joined: boole
  * it. `purpose` says what the run is ("sync", "nightly", "build").
  */
 export async function acquireLakeLock(root: string, options: { purpose: string; env?: NodeJS.ProcessEnv }): Promise<LakeLock> {
+  assertLakeRoot(root);
   const lakeRoot = resolve(root);
   await mkdir(lakeRoot, { recursive: true });
   const path = lakeLockPath(lakeRoot);

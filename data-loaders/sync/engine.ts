@@ -258,6 +258,7 @@ async function runSyncLocked(baseConfig: SyncConfig, options: SyncRunOptions): P
     const damages = await inspectLake(lake.root);
     const restores = new Map<SourceName, RestoreOutcome>();
     for (const damage of damages) progress.note(`lake: ${describeDamage(damage)}`);
+    const setAsideRun = newRunId("damaged-");
     for (const source of SOURCES) {
       const tables = [...new Set(damages.filter((damage) => damage.source === source).map((damage) => damage.table))];
       if (tables.length === 0) continue;
@@ -265,7 +266,7 @@ async function runSyncLocked(baseConfig: SyncConfig, options: SyncRunOptions): P
       const handles: TableInventoryHandle[] = [];
       for (const table of tables) {
         const handle = await TableInventoryHandle.open(lake.root, source, table);
-        await handle.setAside(newRunId("damaged-"));
+        await handle.setAside(setAsideRun);
         handles.push(handle);
       }
       restores.set(source, { handles });
