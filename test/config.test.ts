@@ -126,15 +126,25 @@ describe("the strict .env reader", () => {
     expect(parseDotEnv(ACCEPTED)).toMatchObject({ DOUBLE: "a\nb", EXPORTED: "2", SPACED: "3", MULTI: "first\nsecond\nthird", REPEATED: "last", HASH: "a" });
   });
 
+  /** Runs `check` on a temporary project root whose .env holds `text`, then removes it and the variables named. */
+  function withDotEnv(text: string, variables: string[], check: (root: string) => void): void {
+    const root = mkdtempSync(join(tmpdir(), "si-dotenv-"));
+    try {
+      writeFileSync(join(root, ".env"), text);
+      check(root);
+    } finally {
+      for (const name of variables) delete process.env[name];
+      rmSync(root, { recursive: true, force: true });
+    }
+  }
+
   it.each([
     ["a line without =", "OK=1\n# fine\nLIVEPERSON_BEARER_TOKEN: s3cr3t-value\n", 3, /"LIVEPERSON_BEARER_TOKEN…" is not KEY=value/],
     ["a name that is not a variable name", "OK=1\nKEY: value=x\n", 2, /"KEY…" is not a variable name/],
     ["a quote never closed", 'OK=1\nSI_PSEUDONYM_KEY="s3cr3t-value\nNEXT=2\n', 2, /SI_PSEUDONYM_KEY opens a " quote that is never closed/],
     ["text after the closing quote", "OK=1\nTOKEN='s3cr3t' -value\n", 2, /unexpected text after the closing ' of TOKEN/],
   ])("refuses %s with a ConfigError naming .env and the line, never the value", (_, text, line, message) => {
-    const root = mkdtempSync(join(tmpdir(), "si-dotenv-"));
-    try {
-      writeFileSync(join(root, ".env"), text);
+    withDotEnv(text, ["OK"], (root) => {
       let error: unknown;
       try {
         loadDotEnv(root);
@@ -147,25 +157,16 @@ describe("the strict .env reader", () => {
       expect((error as Error).message).not.toContain("s3cr3t");
       // Nothing half-read: the good line before the bad one was not applied either.
       expect(process.env.OK).toBeUndefined();
-    } finally {
-      delete process.env.OK;
-      rmSync(root, { recursive: true, force: true });
-    }
+    });
   });
 
   it("lets the environment win over the file, even for an empty variable", () => {
-    const root = mkdtempSync(join(tmpdir(), "si-dotenv-"));
-    try {
-      writeFileSync(join(root, ".env"), "export SI_TEST_EXPORTED='from file'\nSI_TEST_EMPTY_IN_ENV=file\n");
+    withDotEnv("export SI_TEST_EXPORTED='from file'\nSI_TEST_EMPTY_IN_ENV=file\n", ["SI_TEST_EXPORTED", "SI_TEST_EMPTY_IN_ENV"], (root) => {
       process.env.SI_TEST_EMPTY_IN_ENV = "";
       expect(loadDotEnv(root)).toBe(true);
       expect(process.env.SI_TEST_EXPORTED).toBe("from file");
       expect(process.env.SI_TEST_EMPTY_IN_ENV).toBe("");
-    } finally {
-      delete process.env.SI_TEST_EXPORTED;
-      delete process.env.SI_TEST_EMPTY_IN_ENV;
-      rmSync(root, { recursive: true, force: true });
-    }
+    });
   });
 });
 

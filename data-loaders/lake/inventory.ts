@@ -30,11 +30,12 @@
  */
 import { createHash } from "node:crypto";
 import { createReadStream } from "node:fs";
-import { mkdir, readdir, readFile, rename, stat } from "node:fs/promises";
+import { mkdir, readFile, rename, stat } from "node:fs/promises";
 import { dirname, join, relative } from "node:path";
 import type { DuckDBConnection } from "@duckdb/node-api";
 import { z } from "zod";
 import { createOfflineDuckDB, quoteLiteral } from "./duckdb.js";
+import { isMissing, listDirectory, listLiveFiles } from "./files.js";
 import { writeFileAtomic } from "./fs-atomic.js";
 import { tableDirectory } from "./layout.js";
 
@@ -42,8 +43,6 @@ export const INVENTORY_FILE = "_inventory.json";
 /** Where damaged files are moved when a replay restores their partition (nothing is deleted). */
 export const DAMAGED_DIRECTORY = "_damaged";
 
-const PART_FILE = /^part-.*\.parquet$/;
-const MONTH_DIRECTORY = /^month=(\d{4}-\d{2})$/;
 
 const fileEntrySchema = z.object({
   month: z.string(),
@@ -115,19 +114,6 @@ export function inventoryPath(root: string, source: string, table: string): stri
   return join(tableDirectory(root, source, table), INVENTORY_FILE);
 }
 
-function isMissing(error: unknown): boolean {
-  return error instanceof Error && "code" in error && error.code === "ENOENT";
-}
-
-async function listDirectory(path: string): Promise<string[]> {
-  try {
-    return await readdir(path);
-  } catch (error) {
-    if (isMissing(error)) return [];
-    throw error;
-  }
-}
-
 /** The file's size and mtime now (undefined when it does not exist). */
 async function statFile(path: string): Promise<{ bytes: number; mtimeNs: string } | undefined> {
   try {
@@ -185,19 +171,6 @@ async function readInventory(path: string): Promise<TableInventory | undefined> 
   // The writer replaces it atomically, so an unreadable one was damaged from outside:
   // rebuild it from the disk (the shrink contract still sees rows that went with it).
   return parsed.success ? parsed.data : undefined;
-}
-
-/** Live part files on disk, relative to the table directory. */
-async function partFilesOnDisk(directory: string): Promise<Array<{ rel: string; month: string }>> {
-  const files: Array<{ rel: string; month: string }> = [];
-  for (const entry of (await listDirectory(directory)).sort()) {
-    const month = MONTH_DIRECTORY.exec(entry)?.[1];
-    if (month === undefined) continue;
-    for (const name of (await listDirectory(join(directory, entry))).sort()) {
-      if (PART_FILE.test(name)) files.push({ rel: `${entry}/${name}`, month });
-    }
-  }
-  return files;
 }
 
 async function countRows(path: string, connection: DuckDBConnection | undefined): Promise<number> {
@@ -274,9 +247,9 @@ export class TableInventoryHandle {
       }
     }
 
-    for (const { rel, month } of await partFilesOnDisk(directory)) {
+    for (const { path: file, month } of await listLiveFiles(root, source, table)) {
+      const rel = relative(directory, file);
       if (rel in inventory.files) continue;
-      const file = join(directory, rel);
       let rows: number;
       try {
         rows = await countRows(file, connection);

@@ -35,12 +35,15 @@
  * old or the new version, and re-running the same upsert converges to the same
  * files. Assumes one writer per table at a time (the sync process).
  */
-import { mkdir, readdir, rename, rm, rmdir } from "node:fs/promises";
+import { mkdir, rename, rm, rmdir } from "node:fs/promises";
 import { join } from "node:path";
 import type { DuckDBConnection } from "@duckdb/node-api";
 import { quoteIdentifier, quoteLiteral } from "./duckdb.js";
 import { fsyncDirectory, fsyncFile, TEMP_FILE_PREFIX, tempPathBeside } from "./fs-atomic.js";
+import { listDirectory, listLiveFiles, MONTH_DIRECTORY, PART_FILE, type LiveFile } from "./files.js";
 import { fingerprintFile, LakeDamageError, TableInventoryHandle } from "./inventory.js";
+
+export { listLiveFiles } from "./files.js";
 import { canonicalPartFileName, partitionDirectory, tableDirectory } from "./layout.js";
 import { ROW_ORDINAL_COLUMN, stageRows, type LakeInputRow } from "./staging.js";
 import { INGESTED_AT_COLUMN, validateTableSpec, writeTableSpec, type TableSpec } from "./table-spec.js";
@@ -77,44 +80,10 @@ export interface UpsertResult {
   staleRowsRemoved: number;
 }
 
-interface LiveFile {
-  month: string;
-  path: string;
-}
-
-const PART_FILE = /^part-.*\.parquet$/;
 /** Rows per Parquet row group in the lake's month files (DuckDB's default is 122,880). */
 const LAKE_ROW_GROUP_ROWS = 4096;
-const MONTH_DIRECTORY = /^month=(\d{4}-\d{2})$/;
 const INCOMING = "lake_incoming";
 const STALE = "lake_stale_rows";
-
-function isMissing(error: unknown): boolean {
-  return error instanceof Error && "code" in error && error.code === "ENOENT";
-}
-
-async function listDirectory(path: string): Promise<string[]> {
-  try {
-    return await readdir(path);
-  } catch (error) {
-    if (isMissing(error)) return [];
-    throw error;
-  }
-}
-
-/** Live part files of a table, per month, read from the file system. */
-export async function listLiveFiles(root: string, source: string, table: string): Promise<LiveFile[]> {
-  const files: LiveFile[] = [];
-  const directory = tableDirectory(root, source, table);
-  for (const entry of (await listDirectory(directory)).sort()) {
-    const month = MONTH_DIRECTORY.exec(entry)?.[1];
-    if (month === undefined) continue;
-    for (const name of (await listDirectory(join(directory, entry))).sort()) {
-      if (PART_FILE.test(name)) files.push({ month, path: join(directory, entry, name) });
-    }
-  }
-  return files;
-}
 
 /** Deletes temp files a crash left anywhere under the table directory. */
 async function removeTempLeftovers(root: string, spec: TableSpec): Promise<void> {
