@@ -1,5 +1,5 @@
 import { spawn } from "node:child_process";
-import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { parseEnv } from "node:util";
 import { join } from "node:path";
@@ -124,6 +124,14 @@ describe("the strict .env reader", () => {
     expect(parseDotEnv(ACCEPTED)).toEqual(parseEnv(ACCEPTED));
     expect(parseDotEnv(ACCEPTED.replaceAll("\n", "\r\n"))).toEqual(parseEnv(ACCEPTED.replaceAll("\n", "\r\n")));
     expect(parseDotEnv(ACCEPTED)).toMatchObject({ DOUBLE: "a\nb", EXPORTED: "2", SPACED: "3", MULTI: "first\nsecond\nthird", REPEATED: "last", HASH: "a" });
+  });
+
+  it("reads .env.example, also with every variable in it uncommented", () => {
+    const example = readFileSync(join(process.cwd(), ".env.example"), "utf8");
+    expect(parseDotEnv(example)).toEqual({});
+    const filled = parseDotEnv(example.replace(/^# ([A-Z][A-Z0-9_]*=)/gm, "$1"));
+    expect(Object.keys(filled)).toEqual(expect.arrayContaining(["SI_LAKE_DIR", "LIVEPERSON_BEARER_TOKEN"]));
+    expect(filled).toEqual(parseEnv(example.replace(/^# ([A-Z][A-Z0-9_]*=)/gm, "$1")));
   });
 
   /** Runs `check` on a temporary project root whose .env holds `text`, then removes it and the variables named. */
