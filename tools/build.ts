@@ -126,6 +126,9 @@ export function runFramework(
  */
 export async function buildSite(output: string, log: (line: string) => void = (line) => console.error(line)): Promise<number> {
   const site = await prepareSiteRoot();
+  if (`${resolve(projectRoot)}/`.startsWith(`${resolve(output)}/`) || `${resolve(output)}/`.startsWith(`${site.root}/`)) {
+    throw new BuildSettingError(`SI_BUILD_OUTPUT=${output}: the site cannot be built into the project or its source folder`);
+  }
   await dropStaleLoaderOutputs(site.cacheRoot);
   const vendored = await vendorNpm({ projectRoot, cacheRoot: site.cacheRoot });
   log(`vendored ${vendored.modules.length} modules and ${vendored.files.length} files from node_modules`);
