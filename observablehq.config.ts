@@ -32,7 +32,7 @@ async function* agentPaths(): AsyncGenerator<string> {
 
 export default {
   root: "src",
-  // `npm run nightly` builds into dist.next/ and swaps it in only when the build succeeded.
+  // `npm run build` and `npm run nightly` set it (the nightly: a new dist.versions/<id>.partial/ folder).
   output: process.env.SI_BUILD_OUTPUT ?? "dist",
   title: "Support Insights",
   // Light and dark follow the viewer's system setting.

@@ -11,5 +11,7 @@ export default defineConfig({
     hookTimeout: 120_000,
     // The JSON report lets .ci/run print one plain "N passed, N failed" line.
     reporters: ["default", ["json", { outputFile: "test-results/unit.json" }]],
+    // Fails the run when a test leaves anything in the working tree (test-results/ aside).
+    globalSetup: ["test/tools/working-tree-guard.ts"],
   },
 });

@@ -5,9 +5,10 @@
  * variable (it never falls back to demo data). With no source configured at all,
  * the sync runs in demo mode against the embedded simulator.
  */
-import { accessSync, constants, existsSync, realpathSync, statSync } from "node:fs";
+import { accessSync, constants, existsSync, readFileSync, realpathSync, statSync } from "node:fs";
 import { dirname, join, resolve } from "node:path";
 import { z } from "zod";
+import { DotEnvSyntaxError, parseDotEnv } from "./dotenv.js";
 import type { EmbeddedConfig } from "./embedded/config.js";
 import { SIMULATED_DRIFT_KINDS, type SimulatedDriftKind } from "../simulator/drift.js";
 
@@ -290,14 +291,25 @@ export function configuredSources(env: Env): SourceName[] {
 }
 
 /**
- * Loads `.env` from the project root into process.env, if there is one (Node's own
- * parser). Variables already set in the environment win, so a scheduler's or CI's
- * secrets are never shadowed by a stale file.
+ * Loads `.env` from the project root into process.env, if there is one. Variables
+ * already set in the environment win, so a scheduler's or CI's secrets are never
+ * shadowed by a stale file. The reader is strict (see dotenv.ts): a line Node's own
+ * parser would skip in silence, such as `KEY: value`, is a ConfigError naming
+ * `.env:LINE`, never a credential quietly missing (and a sync falling back to demo).
  */
 export function loadDotEnv(projectRoot: string): boolean {
   const path = join(projectRoot, ".env");
   if (!existsSync(path)) return false;
-  process.loadEnvFile(path);
+  let variables: Record<string, string>;
+  try {
+    variables = parseDotEnv(readFileSync(path, "utf8"), path);
+  } catch (error) {
+    if (error instanceof DotEnvSyntaxError) throw new ConfigError(`${error.message} (nothing was read from ${path})`);
+    throw error;
+  }
+  for (const [name, value] of Object.entries(variables)) {
+    if (process.env[name] === undefined) process.env[name] = value;
+  }
   return true;
 }
 

@@ -16,7 +16,7 @@ import { join } from "node:path";
 import { z } from "zod";
 import type { SourceName } from "./config.js";
 import { writeFileAtomic } from "./lake/fs-atomic.js";
-import { assertLakeIdentifier, openLakeDuckDB, quoteIdentifier, readState, readTableSpec } from "./lake/index.js";
+import { assertLakeIdentifier, createOfflineDuckDB, dedupedTableSql, lakeTableExists, listLakeTables, quoteIdentifier, readState, readTableSpec } from "./lake/index.js";
 import type { TableSpec } from "./lake/index.js";
 
 const isoInstant = z.iso.datetime({ offset: true });
@@ -101,7 +101,7 @@ export interface ContractThresholds {
   quarantineMaxShare: number;
 }
 
-export type ContractName = "freshness" | "last-run" | "row-drop" | "quarantine";
+export type ContractName = "freshness" | "last-run" | "row-drop" | "quarantine" | "table-shrink";
 
 export interface ContractBreach {
   source: SourceName;
@@ -132,6 +132,32 @@ export function compareReturnedHours(
   };
 }
 
+/**
+ * The lake never drops a record (an upsert only adds or replaces), so a table holding
+ * fewer rows after the latest run than after the last good run before it has lost
+ * rows in the lake itself: a month file deleted or damaged, a bad restore of the
+ * lake. Replays count (they leave the lake as it is then); a failed run is no baseline.
+ */
+export function tableShrinks(source: SourceName, manifests: readonly RunManifest[]): ContractBreach[] {
+  const latest = manifests.at(-1);
+  const previous = manifests.slice(0, -1).filter((manifest) => manifest.ok).at(-1);
+  if (!latest || !previous) return [];
+  const breaches: ContractBreach[] = [];
+  for (const [table, now] of Object.entries(latest.tables)) {
+    const before = previous.tables[table];
+    if (!before || now.rows >= before.rows) continue;
+    breaches.push({
+      source,
+      contract: "table-shrink",
+      message:
+        `${source}.${table}: ${now.rows} rows in the lake after run ${latest.runId}, fewer than the ${before.rows} rows the run before (${previous.runId}) left. ` +
+        `The lake lost rows itself (a month file deleted, damaged or restored from an old copy?): the sync's log names the file; ` +
+        `restore it with \`npm run sync -- --replay --source ${source}\`, or fetch the history again with \`npm run sync -- --full --source ${source}\``,
+    });
+  }
+  return breaches;
+}
+
 export async function checkContracts(
   lakeRoot: string,
   sources: readonly SourceName[],
@@ -140,7 +166,9 @@ export async function checkContracts(
 ): Promise<ContractBreach[]> {
   const breaches: ContractBreach[] = [];
   for (const source of sources) {
-    const manifests = (await readRunManifests(lakeRoot, source)).filter((manifest) => !manifest.replay);
+    const everyRun = await readRunManifests(lakeRoot, source);
+    breaches.push(...tableShrinks(source, everyRun));
+    const manifests = everyRun.filter((manifest) => !manifest.replay);
     const latest = manifests.at(-1);
     const state = await readState(lakeRoot, source);
     const lastSuccess = state?.lastSuccessAt ? new Date(state.lastSuccessAt) : undefined;
@@ -189,17 +217,22 @@ export async function checkContracts(
   return breaches;
 }
 
-/** Row count, time range and schema hash of each of a source's lake tables, for its run manifest. */
+/**
+ * Row count, time range and schema hash of each of a source's lake tables, for its run
+ * manifest. Reads only that source's files (a damaged table of another source must not
+ * stop this one's manifest).
+ */
 export async function summarizeSourceTables(lakeRoot: string, source: string): Promise<Record<string, TableManifest>> {
-  const reader = await openLakeDuckDB(lakeRoot);
+  const reader = await createOfflineDuckDB();
   const out: Record<string, TableManifest> = {};
   try {
-    for (const ref of reader.tables.filter((table) => table.source === source && table.table !== "quarantine")) {
+    for (const ref of (await listLakeTables(lakeRoot)).filter((table) => table.source === source && table.table !== "quarantine")) {
       const spec = await readTableSpec(lakeRoot, ref.source, ref.table);
       if (!spec) continue;
       const column = quoteIdentifier(spec.partitionColumn);
+      const rows = dedupedTableSql(lakeRoot, spec, await lakeTableExists(lakeRoot, ref.source, ref.table));
       const [row] = await reader.queryRows(
-        `SELECT count(*) AS n, strftime(min(${column}), '%Y-%m-%dT%H:%M:%S.%gZ') AS lo, strftime(max(${column}), '%Y-%m-%dT%H:%M:%S.%gZ') AS hi FROM ${quoteIdentifier(ref.source)}.${quoteIdentifier(ref.table)}`,
+        `SELECT count(*) AS n, strftime(min(${column}), '%Y-%m-%dT%H:%M:%S.%gZ') AS lo, strftime(max(${column}), '%Y-%m-%dT%H:%M:%S.%gZ') AS hi FROM (${rows})`,
       );
       out[ref.table] = {
         rows: Number(row?.n ?? 0),

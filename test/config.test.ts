@@ -1,9 +1,11 @@
 import { spawn } from "node:child_process";
-import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
+import { parseEnv } from "node:util";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { ConfigError, DEMO_PSEUDONYM_KEY, loadConfig, loadDotEnv, secretsOf } from "../data-loaders/config.js";
+import { parseDotEnv } from "../data-loaders/dotenv.js";
 
 const KEY = { SI_PSEUDONYM_KEY: "k".repeat(32) };
 
@@ -88,6 +90,91 @@ describe("loadDotEnv", () => {
       delete process.env.SI_TEST_SET_TWICE;
       rmSync(root, { recursive: true, force: true });
     }
+  });
+});
+
+describe("the strict .env reader", () => {
+  /** Every form Node's parser accepts, one per line: the strict reader must read each to the same value. */
+  const ACCEPTED = [
+    "PLAIN=1",
+    "export EXPORTED=2",
+    "  SPACED  =  3  ",
+    "SINGLE='x y # not a comment'",
+    'DOUBLE="a\\nb"',
+    "BACKTICK=`b t`",
+    "COMMENTED=v # comment",
+    'QUOTED_COMMENTED="x" # comment',
+    "EMPTY=",
+    "EMPTY_QUOTES=''",
+    "EQUALS=a=b",
+    "HASH=a#b",
+    "INNER_QUOTE=it's",
+    "WORDS=a b c",
+    "KEEP_SPACES=' a '",
+    'MULTI="first',
+    "second",
+    'third"',
+    "# a comment line",
+    "",
+    "REPEATED=first",
+    "REPEATED=last",
+  ].join("\n");
+
+  it("reads every form Node accepts to the value Node gives it", () => {
+    expect(parseDotEnv(ACCEPTED)).toEqual(parseEnv(ACCEPTED));
+    expect(parseDotEnv(ACCEPTED.replaceAll("\n", "\r\n"))).toEqual(parseEnv(ACCEPTED.replaceAll("\n", "\r\n")));
+    expect(parseDotEnv(ACCEPTED)).toMatchObject({ DOUBLE: "a\nb", EXPORTED: "2", SPACED: "3", MULTI: "first\nsecond\nthird", REPEATED: "last", HASH: "a" });
+  });
+
+  it("reads .env.example, also with every variable in it uncommented", () => {
+    const example = readFileSync(join(process.cwd(), ".env.example"), "utf8");
+    expect(parseDotEnv(example)).toEqual({});
+    const filled = parseDotEnv(example.replace(/^# ([A-Z][A-Z0-9_]*=)/gm, "$1"));
+    expect(Object.keys(filled)).toEqual(expect.arrayContaining(["SI_LAKE_DIR", "LIVEPERSON_BEARER_TOKEN"]));
+    expect(filled).toEqual(parseEnv(example.replace(/^# ([A-Z][A-Z0-9_]*=)/gm, "$1")));
+  });
+
+  /** Runs `check` on a temporary project root whose .env holds `text`, then removes it and the variables named. */
+  function withDotEnv(text: string, variables: string[], check: (root: string) => void): void {
+    const root = mkdtempSync(join(tmpdir(), "si-dotenv-"));
+    try {
+      writeFileSync(join(root, ".env"), text);
+      check(root);
+    } finally {
+      for (const name of variables) delete process.env[name];
+      rmSync(root, { recursive: true, force: true });
+    }
+  }
+
+  it.each([
+    ["a line without =", "OK=1\n# fine\nLIVEPERSON_BEARER_TOKEN: s3cr3t-value\n", 3, /"LIVEPERSON_BEARER_TOKEN…" is not KEY=value/],
+    ["a name that is not a variable name", "OK=1\nKEY: value=x\n", 2, /"KEY…" is not a variable name/],
+    ["a quote never closed", 'OK=1\nSI_PSEUDONYM_KEY="s3cr3t-value\nNEXT=2\n', 2, /SI_PSEUDONYM_KEY opens a " quote that is never closed/],
+    ["text after the closing quote", "OK=1\nTOKEN='s3cr3t' -value\n", 2, /unexpected text after the closing ' of TOKEN/],
+  ])("refuses %s with a ConfigError naming .env and the line, never the value", (_, text, line, message) => {
+    withDotEnv(text, ["OK"], (root) => {
+      let error: unknown;
+      try {
+        loadDotEnv(root);
+      } catch (thrown) {
+        error = thrown;
+      }
+      expect(error).toBeInstanceOf(ConfigError);
+      expect((error as Error).message).toContain(`${join(root, ".env")}:${line}: `);
+      expect((error as Error).message).toMatch(message);
+      expect((error as Error).message).not.toContain("s3cr3t");
+      // Nothing half-read: the good line before the bad one was not applied either.
+      expect(process.env.OK).toBeUndefined();
+    });
+  });
+
+  it("lets the environment win over the file, even for an empty variable", () => {
+    withDotEnv("export SI_TEST_EXPORTED='from file'\nSI_TEST_EMPTY_IN_ENV=file\n", ["SI_TEST_EXPORTED", "SI_TEST_EMPTY_IN_ENV"], (root) => {
+      process.env.SI_TEST_EMPTY_IN_ENV = "";
+      expect(loadDotEnv(root)).toBe(true);
+      expect(process.env.SI_TEST_EXPORTED).toBe("from file");
+      expect(process.env.SI_TEST_EMPTY_IN_ENV).toBe("");
+    });
   });
 });
 

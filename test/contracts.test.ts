@@ -6,7 +6,7 @@ import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { checkContracts, compareReturnedHours, readRunManifests, writeRunManifest, type RunManifest } from "../data-loaders/contracts.js";
+import { checkContracts, compareReturnedHours, readRunManifests, tableShrinks, writeRunManifest, type RunManifest } from "../data-loaders/contracts.js";
 import { loadConfig } from "../data-loaders/config.js";
 import { openLake } from "../data-loaders/lake/index.js";
 import { parseSyncArgs } from "../data-loaders/sync/cli-args.js";
@@ -98,6 +98,31 @@ describe("contracts", () => {
     expect(breaches.map((b) => `${b.source} ${b.contract}`).sort()).toEqual(["agendize freshness", "upscope freshness", "upscope last-run", "upscope quarantine"]);
     expect(breaches.find((b) => b.contract === "freshness" && b.source === "upscope")?.message).toContain("48.0 h ago");
     expect(breaches.find((b) => b.contract === "quarantine")?.message).toContain("5 of 100 records quarantined");
+  });
+
+  it("break when a table holds fewer rows than the last good run left, naming the table and both counts", () => {
+    const run = (runId: string, rows: number, ok = true): RunManifest => ({
+      source: "liveperson",
+      runId,
+      startedAt: "2026-05-02T00:00:00.000Z",
+      finishedAt: "2026-05-02T00:01:00.000Z",
+      durationSeconds: 60,
+      ok,
+      error: ok ? null : "failed",
+      replay: false,
+      recordsFetched: 10,
+      quarantined: 0,
+      retries: 0,
+      pages: 1,
+      rereadFrom: null,
+      tables: { engagements: { rows, minTime: null, maxTime: null, schemaHash: "0".repeat(16) } },
+      returnedByHour: {},
+    });
+    expect(tableShrinks("liveperson", [run("r1", 900), run("r2", 1000)])).toEqual([]);
+    const [breach, ...others] = tableShrinks("liveperson", [run("r1", 1000), run("r2", 640, false), run("r3", 640)]);
+    expect(others).toEqual([]);
+    expect(breach?.contract).toBe("table-shrink");
+    expect(breach?.message).toContain("liveperson.engagements: 640 rows in the lake after run r3, fewer than the 1000 rows the run before (r1) left");
   });
 
   it("compare only the hours both runs read in full", () => {

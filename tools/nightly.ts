@@ -1,31 +1,39 @@
 /**
  * `npm run nightly`: the one command a scheduler runs. Sync (and rebuild the
- * marts), check the data contracts, build the site into a fresh folder, and only
- * then swap it in for `dist/`. Any failure stops before the swap, so a failed night
- * leaves the previous site as it was; the lake only ever holds complete records
- * (see data-loaders/lake/upsert.ts), so the previous data stays readable too.
+ * marts), check the data contracts, build the site into a fresh version folder,
+ * and only then publish it with one atomic switch of the site link (tools/publish.ts).
+ * Any failure stops before the switch, so a failed or killed night leaves the
+ * previous site as it was; the lake only ever holds complete records (see
+ * data-loaders/lake/upsert.ts), so the previous data stays readable too.
  */
-import { rename, rm, stat } from "node:fs/promises";
-import { join, resolve } from "node:path";
+import { rm } from "node:fs/promises";
+import { relative, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import { checkContracts, readRunManifests } from "../data-loaders/contracts.js";
-import { ConfigError, loadConfig, loadDotEnv, SOURCES, type SourceName } from "../data-loaders/config.js";
-import { dropStaleLoaderOutputs, runFramework, runSyncCli } from "./build.js";
-import { vendorNpm } from "./vendor-npm.js";
+import { ConfigError, loadConfig, loadDotEnv, SOURCES, type SourceName, type SyncConfig } from "../data-loaders/config.js";
+import { acquireLakeLock, LakeLockedError, type LakeLock } from "../data-loaders/lake/lock.js";
+import { BuildSettingError, buildSite, runSyncCli } from "./build.js";
+import { prepareVersion, publishVersion, repairSite, rollback, siteLayout, type SiteLayout } from "./publish.js";
 
 const projectRoot = fileURLToPath(new URL("..", import.meta.url));
 
 export const NIGHTLY_HELP = `Usage: npm run nightly [-- options]
 
 Sync every configured source (demo mode with no credentials), rebuild the marts,
-check the data contracts, build the site into dist.next/ and swap it in for dist/
-(the previous site is kept as dist.previous/). Nothing is swapped unless every step
-succeeded, so a failed night leaves yesterday's site in place.
+check the data contracts, build the site into dist.versions/<build-id>/ and
+publish it: dist is a symbolic link, switched to the new build in one atomic
+rename; the previous build is kept for --rollback, older ones are deleted.
+Nothing is switched unless every step succeeded, so a failed or killed night
+leaves yesterday's site in place.
 
 Options:
   --now ISO    the clock to sync up to (default: now)
+  --rollback   point dist back at the previous build, then stop (no sync, no build)
   -h, --help   this text
 Other options are passed to the sync (npm run sync -- --help), e.g. --quiet.
+
+Settings: SI_SITE_DIR (the site link a web server serves, default dist),
+SI_BUILD_DIR and SI_SITE_SOURCE (see npm run build -- --help).
 
 Contracts (settings, see README "Data contracts"): a source last synced longer
 ago than SI_CONTRACT_MAX_STALE_HOURS, a vendor returning more than
@@ -33,31 +41,33 @@ SI_CONTRACT_MAX_ROW_DROP fewer records for the same hours than the night before,
 or quarantine above SI_QUARANTINE_MAX_SHARE stops the night. Vendor drift (records
 off the vendor's docs but usable) is kept and logged as a warning, never a stop.
 
-Exit codes: 0 published; 1 sync, contract or build failed (dist/ untouched);
-2 bad arguments or configuration.`;
+The lake is locked from the sync to the publish (another sync, build or nightly
+on the same lake is refused, naming the holder).
+
+Exit codes: 0 published (or rolled back); 1 sync, contract or build failed
+(dist untouched), or another run holds the lake; 2 bad arguments or configuration.`;
 
 export const EXIT_NIGHTLY = { OK: 0, FAILED: 1, USAGE: 2 } as const;
 
-async function exists(path: string): Promise<boolean> {
-  return stat(path).then(
-    () => true,
-    () => false,
-  );
-}
-
-/** Replaces the site with the new build: dist -> dist.previous, dist.next -> dist. */
-export async function swapInBuild(current: string): Promise<void> {
-  const next = `${current}.next`;
-  const previous = `${current}.previous`;
-  await rm(previous, { recursive: true, force: true });
-  if (await exists(current)) await rename(current, previous);
-  await rename(next, current);
+function siteLayoutFromEnv(): SiteLayout {
+  // SI_SITE_DIR: where the published site lives (default dist, what a web server serves).
+  return siteLayout(resolve(projectRoot, process.env.SI_SITE_DIR?.trim() || "dist"));
 }
 
 export async function nightly(argv: string[], log: (line: string) => void = (line) => console.error(line)): Promise<number> {
   if (argv.includes("--help") || argv.includes("-h")) {
     console.log(NIGHTLY_HELP);
     return EXIT_NIGHTLY.OK;
+  }
+  if (argv.includes("--rollback")) {
+    try {
+      const { from, to } = await rollback(siteLayoutFromEnv());
+      log(`nightly: rolled back: ${siteLayoutFromEnv().site} is build ${to} again (was ${from})`);
+      return EXIT_NIGHTLY.OK;
+    } catch (error) {
+      log(`nightly: ${(error as Error).message}`);
+      return EXIT_NIGHTLY.FAILED;
+    }
   }
   let config;
   try {
@@ -77,14 +87,38 @@ export async function nightly(argv: string[], log: (line: string) => void = (lin
     return EXIT_NIGHTLY.USAGE;
   }
 
-  log("nightly: 1/3 sync");
-  const syncCode = await runSyncCli(argv);
+  // One writer per lake (data-loaders/lake/lock.ts), held from the sync to the publish:
+  // the sync this spawns joins it, another nightly or sync is refused.
+  let lakeLock: LakeLock;
+  try {
+    lakeLock = await acquireLakeLock(config.lakeDir, { purpose: "nightly" });
+  } catch (error) {
+    if (!(error instanceof LakeLockedError)) throw error;
+    log(`nightly: ${error.message}`);
+    return EXIT_NIGHTLY.FAILED;
+  }
+  try {
+    return await nightlySteps(argv, config, lakeLock, log);
+  } finally {
+    await lakeLock.release();
+  }
+}
+
+/** The night's steps, run holding the lake lock. */
+async function nightlySteps(argv: string[], config: SyncConfig, lakeLock: LakeLock, log: (line: string) => void): Promise<number> {
+  const layout = siteLayoutFromEnv();
+  // A run killed during the one-time move to versioned folders left no site link: put it back first.
+  const repaired = await repairSite(layout);
+  if (repaired) log(`nightly: repaired: ${repaired}`);
+
+  log("nightly: 1/4 sync");
+  const syncCode = await runSyncCli(argv, lakeLock.childEnv);
   if (syncCode !== 0) {
     log(`nightly: stopped: the sync exited with ${syncCode}; the published site is yesterday's and was not touched`);
     return syncCode === 2 ? EXIT_NIGHTLY.USAGE : EXIT_NIGHTLY.FAILED;
   }
 
-  log("nightly: 2/3 data contracts");
+  log("nightly: 2/4 data contracts");
   const sources: SourceName[] = config.demo ? [...SOURCES] : SOURCES.filter((source) => config.sources[source] !== undefined);
   // Vendor drift never stops a night, but the log says how much was kept (the Data page lists it).
   const drifted: string[] = [];
@@ -102,20 +136,29 @@ export async function nightly(argv: string[], log: (line: string) => void = (lin
   }
   log(`nightly: contracts hold for ${sources.join(", ")}`);
 
-  log("nightly: 3/3 build");
-  const cacheRoot = join(projectRoot, "src", ".observablehq", "cache");
-  await dropStaleLoaderOutputs(cacheRoot);
-  await vendorNpm({ projectRoot, cacheRoot });
-  // SI_SITE_DIR: where the published site lives (default dist/, what a web server serves).
-  const siteDir = resolve(projectRoot, process.env.SI_SITE_DIR ?? "dist");
-  await rm(`${siteDir}.next`, { recursive: true, force: true });
-  const buildCode = await runFramework("build", [], { SI_BUILD_OUTPUT: `${siteDir}.next` });
+  const version = await prepareVersion(layout);
+  const shown = relative(projectRoot, version.dir);
+  log(`nightly: 3/4 build into ${shown.startsWith("..") ? version.dir : shown}`);
+  let buildCode: number;
+  try {
+    buildCode = await buildSite(version.dir, log);
+  } catch (error) {
+    if (!(error instanceof BuildSettingError)) throw error;
+    log(`nightly: ${error.message}`);
+    return EXIT_NIGHTLY.USAGE;
+  }
   if (buildCode !== 0) {
+    await rm(version.dir, { recursive: true, force: true });
     log(`nightly: stopped: observable build exited with ${buildCode}; the published site is yesterday's and was not touched`);
     return EXIT_NIGHTLY.FAILED;
   }
-  await swapInBuild(siteDir);
-  log(`nightly: published: ${siteDir} is the new site, ${siteDir}.previous the one before`);
+  log(`nightly: 4/4 publish build ${version.id}`);
+  const published = await publishVersion(layout, version.id);
+  log(
+    `nightly: published: ${layout.site} is build ${published.id}` +
+      (published.previous ? ` (the previous, ${published.previous}, is kept for --rollback)` : "") +
+      (published.removed.length ? `; removed ${published.removed.join(", ")}` : ""),
+  );
   return EXIT_NIGHTLY.OK;
 }
 

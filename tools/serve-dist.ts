@@ -10,6 +10,7 @@ import { join, normalize } from "node:path";
 import { fileURLToPath } from "node:url";
 import { parseArgs } from "node:util";
 import send from "send";
+import { SECURITY_HEADERS } from "./csp.js";
 
 export interface DistServer {
   url: string;
@@ -56,6 +57,8 @@ export function serveDist(options: { root: string; port?: number; host?: string 
   const root = options.root;
   const host = options.host ?? "127.0.0.1";
   const server = createServer((req, res) => {
+    // The headers the README's server configuration sends (the pages carry the rest of their policy).
+    for (const [name, value] of Object.entries(SECURITY_HEADERS)) res.setHeader(name, value);
     let path: string | undefined;
     try {
       path = resolveRequestPath(root, requestPathname(req.url));

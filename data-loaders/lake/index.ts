@@ -8,3 +8,6 @@ export * from "./state.js";
 export * from "./table-spec.js";
 export * from "./upsert.js";
 export { LakeRowError, type LakeInputRow } from "./staging.js";
+export * from "./lock.js";
+export * from "./provenance.js";
+export * from "./inventory.js";

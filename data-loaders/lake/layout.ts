@@ -1,10 +1,14 @@
 /**
  * Where everything lives under the lake root:
  *
+ *   <root>/_provenance.json                                           what filled the lake: demo or configured sources (provenance.ts)
+ *   <root>/_lake.lock                                                 the one writer's lock (lock.ts)
  *   <root>/source=<source>/table=<table>/_table.json                 table spec (readers dedupe with it)
+ *   <root>/source=<source>/table=<table>/_inventory.json             files, rows and checksums the writer committed (inventory.ts)
  *   <root>/source=<source>/table=<table>/month=YYYY-MM/part-<h>.parquet  the live data of one month
  *   <root>/_state/source=<source>/state.json                          per-source sync state
  *   <root>/_raw/source=<source>/run=<runId>/part-NNNNN.ndjson.gz      raw response archive
+ *   <root>/_damaged/<runId>/source=…/month=…/part-<h>.parquet         damaged files a replay set aside
  *
  * `<h>` is a hash of (source, table, month): one fixed name per partition, so a
  * rewrite replaces it with a single atomic rename (see upsert.ts for why).

@@ -35,11 +35,15 @@
  * old or the new version, and re-running the same upsert converges to the same
  * files. Assumes one writer per table at a time (the sync process).
  */
-import { mkdir, readdir, rm, rmdir } from "node:fs/promises";
+import { mkdir, rename, rm, rmdir } from "node:fs/promises";
 import { join } from "node:path";
 import type { DuckDBConnection } from "@duckdb/node-api";
 import { quoteIdentifier, quoteLiteral } from "./duckdb.js";
-import { commitTempFile, fsyncDirectory, TEMP_FILE_PREFIX, tempPathBeside } from "./fs-atomic.js";
+import { fsyncDirectory, fsyncFile, TEMP_FILE_PREFIX, tempPathBeside } from "./fs-atomic.js";
+import { listDirectory, listLiveFiles, MONTH_DIRECTORY, PART_FILE, type LiveFile } from "./files.js";
+import { fingerprintFile, LakeDamageError, TableInventoryHandle } from "./inventory.js";
+
+export { listLiveFiles } from "./files.js";
 import { canonicalPartFileName, partitionDirectory, tableDirectory } from "./layout.js";
 import { ROW_ORDINAL_COLUMN, stageRows, type LakeInputRow } from "./staging.js";
 import { INGESTED_AT_COLUMN, validateTableSpec, writeTableSpec, type TableSpec } from "./table-spec.js";
@@ -59,6 +63,10 @@ export interface UpsertOptions {
 
 export type UpsertStep =
   | { kind: "staged"; rows: number }
+  /** The inventory records the month's new file as pending; the rename has not happened yet. */
+  | { kind: "month-pending"; month: string }
+  /** The month's new file is in place; the inventory does not record it as committed yet. */
+  | { kind: "month-renamed"; month: string }
   | { kind: "month-written"; phase: "merge" | "repair"; month: string };
 
 export interface UpsertResult {
@@ -72,44 +80,10 @@ export interface UpsertResult {
   staleRowsRemoved: number;
 }
 
-interface LiveFile {
-  month: string;
-  path: string;
-}
-
-const PART_FILE = /^part-.*\.parquet$/;
 /** Rows per Parquet row group in the lake's month files (DuckDB's default is 122,880). */
 const LAKE_ROW_GROUP_ROWS = 4096;
-const MONTH_DIRECTORY = /^month=(\d{4}-\d{2})$/;
 const INCOMING = "lake_incoming";
 const STALE = "lake_stale_rows";
-
-function isMissing(error: unknown): boolean {
-  return error instanceof Error && "code" in error && error.code === "ENOENT";
-}
-
-async function listDirectory(path: string): Promise<string[]> {
-  try {
-    return await readdir(path);
-  } catch (error) {
-    if (isMissing(error)) return [];
-    throw error;
-  }
-}
-
-/** Live part files of a table, per month, read from the file system. */
-export async function listLiveFiles(root: string, source: string, table: string): Promise<LiveFile[]> {
-  const files: LiveFile[] = [];
-  const directory = tableDirectory(root, source, table);
-  for (const entry of (await listDirectory(directory)).sort()) {
-    const month = MONTH_DIRECTORY.exec(entry)?.[1];
-    if (month === undefined) continue;
-    for (const name of (await listDirectory(join(directory, entry))).sort()) {
-      if (PART_FILE.test(name)) files.push({ month, path: join(directory, entry, name) });
-    }
-  }
-  return files;
-}
 
 /** Deletes temp files a crash left anywhere under the table directory. */
 async function removeTempLeftovers(root: string, spec: TableSpec): Promise<void> {
@@ -164,34 +138,49 @@ async function scalar(connection: DuckDBConnection, sql: string): Promise<string
   return value === undefined || value === null ? null : String(value);
 }
 
-/** Writes `selectSql` as the month's single live file (or removes the month when empty). */
+/**
+ * Writes `selectSql` as the month's single live file (or removes the month when empty),
+ * recording the change in the table's inventory before the rename (pending) and after
+ * it (committed), so a kill between the two is recognised, not taken for damage.
+ */
 async function rewriteMonth(
   connection: DuckDBConnection,
   root: string,
   spec: TableSpec,
   month: string,
   selectSql: string,
+  inventory: TableInventoryHandle,
+  options: UpsertOptions,
 ): Promise<number> {
   const directory = partitionDirectory(root, spec.source, spec.name, month);
   await mkdir(directory, { recursive: true });
   const canonical = join(directory, canonicalPartFileName(spec.source, spec.name, month));
   const tempPath = tempPathBeside(canonical, ".parquet");
+  // Other part files of this month are merged into the canonical file now (or were stale).
+  const others = (await listDirectory(directory)).filter((name) => PART_FILE.test(name) && join(directory, name) !== canonical).map((name) => join(directory, name));
   let rowCount: number;
   try {
     // Small row groups: a month of raw records is hundreds of MB, and both this writer
     // and every reader (the models) hold a row group at a time per thread.
     const copied = await scalar(connection, `COPY (${selectSql}) TO ${quoteLiteral(tempPath)} (FORMAT parquet, ROW_GROUP_SIZE ${LAKE_ROW_GROUP_ROWS})`);
     rowCount = Number(copied ?? "0");
-    if (rowCount > 0) await commitTempFile(tempPath, canonical);
-    else await rm(canonical, { force: true });
+    if (rowCount > 0) {
+      await fsyncFile(tempPath);
+      await inventory.beginReplace({ path: canonical, month, rows: rowCount, fingerprint: await fingerprintFile(tempPath) }, others);
+      await options.onStep?.({ kind: "month-pending", month });
+      await rename(tempPath, canonical);
+      await fsyncDirectory(directory);
+      await options.onStep?.({ kind: "month-renamed", month });
+    } else {
+      await inventory.beginReplace(undefined, [canonical, ...others]);
+      await rm(canonical, { force: true });
+    }
   } finally {
     await rm(tempPath, { force: true });
   }
-  // Other part files of this month are merged into the canonical file now (or were stale).
-  for (const name of await listDirectory(directory)) {
-    if (PART_FILE.test(name) && join(directory, name) !== canonical) await rm(join(directory, name), { force: true });
-  }
+  for (const other of others) await rm(other, { force: true });
   await fsyncDirectory(directory);
+  await inventory.commitReplace();
   if ((await listDirectory(directory)).length === 0) await rmdir(directory).catch(() => {});
   return rowCount;
 }
@@ -210,6 +199,10 @@ export async function upsertRecords(
   await mkdir(tableDirectory(root, spec.source, spec.name), { recursive: true });
   await writeTableSpec(root, spec);
   await removeTempLeftovers(root, spec);
+  // Before anything is merged: a month file that is missing or not what was written
+  // would make the merge rewrite its month without the rows it held.
+  const inventory = await TableInventoryHandle.open(root, spec.source, spec.name, connection);
+  if (inventory.blockingDamages.length > 0) throw new LakeDamageError(inventory.blockingDamages);
 
   const staged = await stageRows(connection, spec, rows, `${INCOMING}_raw`);
   const keys = keyList(spec);
@@ -264,7 +257,7 @@ export async function upsertRecords(
           ? undefined
           : `SELECT ${columnsOut} FROM ${liveRowsRelation(spec, monthFiles)} AS live WHERE NOT EXISTS (SELECT 1 FROM ${INCOMING} AS incoming WHERE incoming.__month = ${quoteLiteral(month)} AND ${keyEquality(spec, "incoming", "live")})`;
       const merged = keptRows === undefined ? incomingRows : `${keptRows} UNION ALL ${incomingRows}`;
-      await rewriteMonth(connection, root, spec, month, `SELECT * FROM (${merged}) ORDER BY ${keys}`);
+      await rewriteMonth(connection, root, spec, month, `SELECT * FROM (${merged}) ORDER BY ${keys}`, inventory, options);
       result.monthsMerged.push(month);
       await options.onStep?.({ kind: "month-written", phase: "merge", month });
     }
@@ -276,7 +269,7 @@ export async function upsertRecords(
   // A batch that was all unchanged wrote nothing that could leave a stale copy: the
   // table-wide ranking waits for the next write (readers dedupe meanwhile).
   if (staged > 0 && incomingRows === 0) return result;
-  const repaired = await removeStaleRows(connection, root, spec, liveFiles, options);
+  const repaired = await removeStaleRows(connection, root, spec, liveFiles, inventory, options);
   result.monthsRepaired = repaired.months;
   result.staleRowsRemoved = repaired.staleRows;
   return result;
@@ -306,6 +299,7 @@ async function removeStaleRows(
   root: string,
   spec: TableSpec,
   liveFiles: readonly LiveFile[],
+  inventory: TableInventoryHandle,
   options: UpsertOptions,
 ): Promise<{ months: string[]; staleRows: number }> {
   if (liveFiles.length === 0) return { months: [], staleRows: 0 };
@@ -327,7 +321,7 @@ async function removeStaleRows(
       monthFiles.some((file) => staleFiles.has(file.path) || !file.path.endsWith(`/${canonicalName}`));
     if (!needsRewrite) continue;
     const selectSql = `SELECT ${columnsOut} FROM ${liveRowsRelation(spec, monthFiles.map((file) => file.path))} AS live WHERE NOT EXISTS (SELECT 1 FROM ${STALE} AS stale WHERE stale.filename = live.filename AND stale.file_row_number = live.file_row_number) ORDER BY ${keys}`;
-    await rewriteMonth(connection, root, spec, month, selectSql);
+    await rewriteMonth(connection, root, spec, month, selectSql, inventory, options);
     repairedMonths.push(month);
     await options.onStep?.({ kind: "month-written", phase: "repair", month });
   }

@@ -26,15 +26,27 @@ Options:
                   stored watermark; records fetched again replace the old ones
   --full          re-read the whole history (SI_HISTORY_DAYS, default 395 days)
   --replay        fetch nothing: rebuild the lake tables and models from the raw
-                  responses archived by earlier runs
+                  responses archived by earlier runs (this also restores a month
+                  file that was lost or damaged)
   --now ISO       the clock to sync up to (default: now); for reproducible runs
   --skip-models   sync the lake only; do not rebuild the marts the pages read
   --quiet         no progress lines, only the summary and errors
   -h, --help      this text
 
 Progress goes to stderr: pages, records per second, retries, quarantined.
-Exit codes: 0 success; 1 a source failed or quarantined records exceeded
-SI_QUARANTINE_MAX_SHARE; 2 bad arguments or configuration.
+
+The lake: one run at a time (the second exits 1 naming the holder of
+<lake>/_lake.lock; a lock left by a killed run is taken over). A lake filled from
+configured sources refuses a demo run and the reverse (exit 2). Before writing,
+every month file is checked against the lake's record (_inventory.json per
+table); one lost, truncated or changed is set aside under _damaged/ and its
+source rebuilt from the raw archive, and the run fails (exit 1, marts left as
+they were) if the recorded rows do not all come back.
+
+Exit codes: 0 success; 1 a source failed, quarantined records exceeded
+SI_QUARANTINE_MAX_SHARE, a damaged month file could not be restored, or another
+run holds the lake; 2 bad arguments or configuration (a .env line that cannot be
+read, a lake filled by the other kind of run).
 Configuration: environment variables, listed in README.md ("Configuration").`;
 
 export interface SyncArgs {

@@ -1,6 +1,7 @@
 /** `npm run sync`: see SYNC_HELP in cli-args.ts. */
 import { fileURLToPath } from "node:url";
 import { ConfigError, loadConfig, loadDotEnv } from "../config.js";
+import { LakeLockedError, LakeProvenanceError } from "../lake/index.js";
 import { EXIT, parseSyncArgs, SYNC_HELP, UsageError } from "./cli-args.js";
 import { runSync } from "./engine.js";
 
@@ -22,7 +23,21 @@ async function main(): Promise<number> {
     }
     throw error;
   }
-  const result = await runSync(config, { args });
+  let result;
+  try {
+    result = await runSync(config, { args });
+  } catch (error) {
+    // Both are raised before anything is written: nothing to sum up.
+    if (error instanceof LakeLockedError) {
+      console.error(`sync: ${error.message}`);
+      return EXIT.SYNC_FAILED;
+    }
+    if (error instanceof LakeProvenanceError) {
+      console.error(`sync: ${error.message}`);
+      return EXIT.USAGE;
+    }
+    throw error;
+  }
   console.error(`\n${result.progress.summaryTable()}`);
   return result.exitCode;
 }

@@ -8,7 +8,18 @@ import { randomUUID } from "node:crypto";
 import { join } from "node:path";
 import { DEMO_CREDENTIALS, everyFaultAt, exportEmbeddedEventFiles, exportUpscopeSessionFiles, startSimulator, type SimulatorOptions } from "../../simulator/index.js";
 import { SOURCES, type SourceName, type SyncConfig } from "../config.js";
-import { openLake, type Lake } from "../lake/index.js";
+import {
+  acquireLakeLock,
+  claimLakeProvenance,
+  DAMAGED_DIRECTORY,
+  describeDamage,
+  inspectLake,
+  LakeDamageError,
+  openLake,
+  restoreCommand,
+  TableInventoryHandle,
+  type Lake,
+} from "../lake/index.js";
 import { replayAgendize, syncAgendize } from "../agendize/sync.js";
 import { replayLivePerson } from "../liveperson/replay.js";
 import { syncLivePerson } from "../liveperson/sync.js";
@@ -123,7 +134,61 @@ export function demoSimulatorOptions(config: SyncConfig): SimulatorOptions {
   };
 }
 
+/** What a run that found damaged month files did about them, per source. */
+interface RestoreOutcome {
+  /** Damaged tables of the source, with their files set aside. */
+  handles: TableInventoryHandle[];
+  /** Set when the restore failed or came back short: the source is then not synced in this run. */
+  problem?: string;
+}
+
+function restoreFailure(source: SourceName, detail: string): string {
+  return (
+    `${detail}; the damaged files are kept under ${DAMAGED_DIRECTORY}/ in the lake. Put a good copy back from a backup of the lake (at its old path) ` +
+    `and run \`${restoreCommand(source)}\`, or fetch the history again from the vendor with \`npm run sync -- --full --source ${source}\``
+  );
+}
+
+/**
+ * Checks the partitions a replay rebuilt against what the inventory recorded. Returns
+ * the problem when rows are missing, after noting what came back.
+ */
+async function finishRestore(source: SourceName, handles: readonly TableInventoryHandle[], progress: SyncProgress): Promise<string | undefined> {
+  const short: string[] = [];
+  for (const handle of handles) {
+    for (const outcome of await handle.finishRestore()) {
+      const where = `${source}.${handle.table} month ${outcome.month}`;
+      if (outcome.recorded !== null && outcome.restored < outcome.recorded) {
+        short.push(`${where}: only ${outcome.restored} of the ${outcome.recorded} recorded rows could be rebuilt from the raw archive`);
+      } else {
+        progress.note(`lake: restored ${where} from the raw archive: ${outcome.restored} rows (${outcome.recorded ?? "none"} recorded)${outcome.setAsideTo ? `; the damaged file is kept at ${outcome.setAsideTo}` : ""}`);
+      }
+    }
+  }
+  return short.length > 0 ? restoreFailure(source, short.join("; ")) : undefined;
+}
+
+/**
+ * One run on the lake, holding its lock from the first write to the last (sources,
+ * replay, models), after checking that the lake was filled by the same kind of run
+ * (demo or configured sources). Throws LakeLockedError when another run holds the
+ * lake, LakeProvenanceError when this run would mix demo and real data; both before
+ * anything is written.
+ */
 export async function runSync(baseConfig: SyncConfig, options: SyncRunOptions): Promise<SyncRunResult> {
+  const lock = await acquireLakeLock(baseConfig.lakeDir, { purpose: options.args.replay ? "sync --replay" : "sync" });
+  try {
+    await claimLakeProvenance(baseConfig.lakeDir, {
+      filledBy: baseConfig.demo ? "demo" : "configured",
+      sources: SOURCES.filter((source) => baseConfig.sources[source] !== undefined),
+    });
+    return await runSyncLocked(baseConfig, options);
+  } finally {
+    await lock.release();
+  }
+}
+
+async function runSyncLocked(baseConfig: SyncConfig, options: SyncRunOptions): Promise<SyncRunResult> {
   const { args } = options;
   const progress = options.progress ?? new SyncProgress(undefined, undefined, args.quiet);
   const now = args.now ?? new Date();
@@ -154,16 +219,109 @@ export async function runSync(baseConfig: SyncConfig, options: SyncRunOptions): 
   let failed = false;
   let records = 0;
   let quarantined = 0;
+  let lakeDamaged = false;
+  let restoreIncomplete = false;
+  const contextFor = (runId: string): SourceRunContext => ({
+    config,
+    lake,
+    progress,
+    runId,
+    now,
+    since: args.since,
+    full: args.full,
+    pseudonym: createPseudonymizer(config.pseudonymKey),
+    http: options.http ?? {},
+  });
+  const newRunId = (kind: string) => `${new Date().toISOString().replace(/[:.]/g, "-")}-${kind}${randomUUID().slice(0, 8)}`;
+  const manifest = async (source: SourceName, runId: string, startedAt: Date, outcome: { ok: true; result: SourceRunResult } | { ok: false; error: string }, replay: boolean, returnedByHour: Map<string, Map<string, number>>) => {
+    const counters = progress.snapshot().get(source);
+    const finishedAt = new Date();
+    await writeRunManifest(lake.root, {
+      source,
+      runId,
+      startedAt: startedAt.toISOString(),
+      finishedAt: finishedAt.toISOString(),
+      durationSeconds: (finishedAt.getTime() - startedAt.getTime()) / 1000,
+      ok: outcome.ok,
+      error: outcome.ok ? null : outcome.error,
+      replay,
+      rereadFrom: outcome.ok && outcome.result.rereadFrom ? outcome.result.rereadFrom.toISOString() : null,
+      recordsFetched: outcome.ok ? outcome.result.records : (counters?.records ?? 0),
+      quarantined: outcome.ok ? outcome.result.quarantined : (counters?.quarantined ?? 0),
+      driftedRecords: counters?.drifted ?? 0,
+      retries: counters?.retries ?? 0,
+      pages: counters?.pages ?? 0,
+      // A table whose files are not what the lake recorded is not counted: reading it could throw.
+      tables: await summarizeSourceTables(lake.root, source).catch(() => ({})),
+      returnedByHour: Object.fromEntries([...returnedByHour].map(([table, hours]) => [table, Object.fromEntries([...hours].sort())])),
+    });
+  };
   try {
     const wanted = args.sources.length > 0 ? args.sources : SOURCES.filter((source) => config.sources[source] !== undefined);
+
+    // Before anything is written: is every month file what the lake recorded? A damaged
+    // one (missing, truncated, changed) is set aside and its source rebuilt from the raw
+    // archive, which every source writes before it commits, then the recorded row counts
+    // are checked. A truncated file would also break every reader of the lake, so all
+    // damaged files are set aside before any source runs.
+    const damages = await inspectLake(lake.root);
+    const restores = new Map<SourceName, RestoreOutcome>();
+    for (const damage of damages) progress.note(`lake: ${describeDamage(damage)}`);
+    const setAsideRun = newRunId("damaged-");
+    for (const source of SOURCES) {
+      const tables = [...new Set(damages.filter((damage) => damage.source === source).map((damage) => damage.table))];
+      if (tables.length === 0) continue;
+      lakeDamaged = true;
+      const handles: TableInventoryHandle[] = [];
+      for (const table of tables) {
+        const handle = await TableInventoryHandle.open(lake.root, source, table);
+        await handle.setAside(setAsideRun);
+        handles.push(handle);
+      }
+      restores.set(source, { handles });
+    }
+    for (const [source, restore] of restores) {
+      progress.start(source);
+      if (config.sources[source] === undefined) {
+        restore.problem = restoreFailure(source, `${source} has damaged month files but is not configured in this run, so it cannot be rebuilt`);
+      } else if (args.replay && wanted.includes(source)) {
+        continue; // this run's own replay of the source is the restore
+      } else {
+        progress.note(`lake: rebuilding ${source} from the raw archive (what \`${restoreCommand(source)}\` does)`);
+        const runId = newRunId("restore-");
+        const startedAt = new Date();
+        try {
+          const result = await SOURCE_RUNNERS[source].replay(contextFor(runId));
+          restore.problem = await finishRestore(source, restore.handles, progress);
+          if (!wanted.includes(source)) await manifest(source, runId, startedAt, { ok: true, result }, true, new Map());
+        } catch (error) {
+          // Reported once, with what did come back recorded, so the next run (or a --full
+          // one) starts from a lake that is consistent with its inventory again.
+          await finishRestore(source, restore.handles, progress).catch(() => undefined);
+          restore.problem = restoreFailure(source, `rebuilding ${source} from the raw archive failed: ${error instanceof Error ? error.message : String(error)}`);
+        }
+      }
+      if (restore.problem !== undefined) {
+        failed = true;
+        restoreIncomplete = true;
+        results[source] = { error: restore.problem };
+        progress.finish(source, { ok: false, error: restore.problem });
+        if (wanted.includes(source)) await manifest(source, newRunId(args.replay ? "replay-" : ""), new Date(), { ok: false, error: restore.problem }, args.replay, new Map());
+      } else if (!wanted.includes(source)) {
+        progress.finish(source, { ok: true });
+      }
+    }
+
     for (const source of wanted) {
       const runner = SOURCE_RUNNERS[source];
       const run = args.replay ? runner.replay : runner.sync;
+      const restore = restores.get(source);
+      if (restore?.problem !== undefined) continue; // failed above, with the way to restore it
       if (config.sources[source] === undefined) {
         progress.skip(source, "not configured");
         continue;
       }
-      progress.start(source);
+      if (!restore) progress.start(source);
       const startedAt = new Date();
       const returnedByHour = new Map<string, Map<string, number>>();
       const recentFrom = now.getTime() - RETURNED_BY_HOUR_SPAN_HOURS * 3_600_000;
@@ -188,20 +346,19 @@ export async function runSync(baseConfig: SyncConfig, options: SyncRunOptions): 
           if (hour) hours.set(hour, (hours.get(hour) ?? 0) + 1);
         }
       });
-      const runId = `${new Date().toISOString().replace(/[:.]/g, "-")}-${args.replay ? "replay-" : ""}${randomUUID().slice(0, 8)}`;
+      const runId = newRunId(args.replay ? "replay-" : "");
       let outcome: { ok: true; result: SourceRunResult } | { ok: false; error: string };
+      let restoreChecked = false;
       try {
-        const result = await run({
-          config,
-          lake,
-          progress,
-          runId,
-          now,
-          since: args.since,
-          full: args.full,
-          pseudonym: createPseudonymizer(config.pseudonymKey),
-          http: options.http ?? {},
-        });
+        const result = await run(contextFor(runId));
+        if (restore && args.replay) {
+          restoreChecked = true;
+          const problem = await finishRestore(source, restore.handles, progress);
+          if (problem !== undefined) {
+            restoreIncomplete = true;
+            throw new Error(problem);
+          }
+        }
         results[source] = result;
         records += result.records;
         quarantined += result.quarantined;
@@ -210,39 +367,31 @@ export async function runSync(baseConfig: SyncConfig, options: SyncRunOptions): 
       } catch (error) {
         failed = true;
         const message = error instanceof Error ? error.message : String(error);
+        if (error instanceof LakeDamageError) lakeDamaged = true;
+        if (restore && args.replay && !restoreChecked) {
+          restoreIncomplete = true;
+          await finishRestore(source, restore.handles, progress).catch(() => undefined);
+        }
         results[source] = { error: message };
         progress.finish(source, { ok: false, error: message });
         outcome = { ok: false, error: message };
       } finally {
         stopObserving();
       }
-      const counters = progress.snapshot().get(source);
-      const finishedAt = new Date();
-      await writeRunManifest(lake.root, {
-        source,
-        runId,
-        startedAt: startedAt.toISOString(),
-        finishedAt: finishedAt.toISOString(),
-        durationSeconds: (finishedAt.getTime() - startedAt.getTime()) / 1000,
-        ok: outcome.ok,
-        error: outcome.ok ? null : outcome.error,
-        replay: args.replay,
-        rereadFrom: outcome.ok && outcome.result.rereadFrom ? outcome.result.rereadFrom.toISOString() : null,
-        recordsFetched: outcome.ok ? outcome.result.records : (counters?.records ?? 0),
-        quarantined: outcome.ok ? outcome.result.quarantined : (counters?.quarantined ?? 0),
-        driftedRecords: counters?.drifted ?? 0,
-        retries: counters?.retries ?? 0,
-        pages: counters?.pages ?? 0,
-        tables: await summarizeSourceTables(lake.root, source),
-        returnedByHour: Object.fromEntries([...returnedByHour].map(([table, hours]) => [table, Object.fromEntries([...hours].sort())])),
-      });
+      await manifest(source, runId, startedAt, outcome, args.replay, returnedByHour);
     }
   } finally {
     lake.close();
     await simulator?.stop();
   }
   let marts: BuiltMart[] = [];
-  if (!args.skipModels) {
+  // Damage the run did not repair (or a file that went bad during the run) would make
+  // the marts lose its rows: keep the previous marts, which still hold them.
+  const unrepaired = lakeDamaged ? await inspectLake(config.lakeDir) : [];
+  if (!args.skipModels && (unrepaired.length > 0 || restoreIncomplete)) {
+    failed = true;
+    progress.note(`models not rebuilt: the lake holds partitions that could not be restored (see above); the marts are still the previous run's`);
+  } else if (!args.skipModels) {
     // Models are rebuilt even when a source failed: the others' new data is good, and the
     // failed source's tables still hold its last complete state.
     try {

@@ -26,6 +26,8 @@ const CHROMIUM_ARGS = [
 
 export interface PageProblems {
   consoleErrors: string[];
+  /** Content-Security-Policy violations the page reported (also counted as console errors). */
+  cspViolations: string[];
   failedRequests: string[];
   offHostRequests: string[];
   pageErrors: string[];
@@ -58,7 +60,7 @@ export async function openSite(distRoot = join(process.cwd(), "dist")): Promise<
     async openPage(path, options = {}) {
       const context = await browser.newContext({ viewport: { width: 1280, height: 900 }, colorScheme: options.colorScheme ?? "light" });
       contexts.push(context);
-      const problems: PageProblems = { consoleErrors: [], failedRequests: [], offHostRequests: [], pageErrors: [] };
+      const problems: PageProblems = { consoleErrors: [], cspViolations: [], failedRequests: [], offHostRequests: [], pageErrors: [] };
       await context.route("**/*", (route) => {
         const url = route.request().url();
         if (url.startsWith("data:") || url.startsWith("blob:") || new URL(url).origin === origin) return route.continue();
@@ -67,6 +69,12 @@ export async function openSite(distRoot = join(process.cwd(), "dist")): Promise<
       });
       // Records layout shifts from the first paint (Chromium's Layout Instability API), for layoutShift().
       await context.addInitScript(LAYOUT_SHIFT_RECORDER);
+      // Every Content-Security-Policy violation fails a page like a console error does.
+      await context.exposeBinding("__siCspViolation", (_source, text: string) => {
+        problems.cspViolations.push(text);
+        problems.consoleErrors.push(`Content-Security-Policy violation: ${text}`);
+      });
+      await context.addInitScript(CSP_VIOLATION_RECORDER);
       const page = await context.newPage();
       page.on("console", (message) => {
         if (message.type() === "error") problems.consoleErrors.push(message.text());
@@ -105,6 +113,13 @@ const LAYOUT_SHIFT_RECORDER = `
   new PerformanceObserver((list) => {
     for (const entry of list.getEntries()) if (!entry.hadRecentInput) window.__siLayoutShift += entry.value;
   }).observe({ type: "layout-shift", buffered: true });
+`;
+
+const CSP_VIOLATION_RECORDER = `
+  document.addEventListener("securitypolicyviolation", (event) => {
+    window.__siCspViolation(event.effectiveDirective + " refused " + (event.blockedURI || "an inline script or style") +
+      " at " + (event.sourceFile || "?") + ":" + event.lineNumber + (event.sample ? " (" + event.sample + ")" : ""));
+  });
 `;
 
 /** Cumulative layout shift since the page started loading (0 = nothing moved; "good" is below 0.1). */

@@ -10,6 +10,7 @@ import { copyFile, mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { applyCsp } from "../../tools/csp.js";
 import { openSite, waitForCharts, type Site } from "./harness.js";
 
 const ROOT = process.cwd();
@@ -38,6 +39,8 @@ beforeAll(async () => {
   await copyFile(join(ROOT, "docs", "templates", "my-page.arrow.ts"), LOADER);
   try {
     expect(await observableBuild(join(output, "site"))).toBe(0);
+    // As npm run build does: the page's Content-Security-Policy (its sql block needs DuckDB-WASM).
+    expect((await applyCsp(join(output, "site"))).wasmPages).toEqual(["my-page.html"]);
   } finally {
     await rm(PAGE, { force: true });
     await rm(LOADER, { force: true });

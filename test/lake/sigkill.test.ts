@@ -7,6 +7,7 @@
 import { spawn } from "node:child_process";
 import { fileURLToPath } from "node:url";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { inspectLake } from "../../data-loaders/lake/inventory.js";
 import { expectedFinalRows } from "./fixtures/kill-test-batches.js";
 import { listTree, makeTempDir, readRawFiles, readTable } from "./helpers.js";
 
@@ -82,6 +83,8 @@ describe("SIGKILL during upserts", () => {
       expect(new Set(ids).size).toBe(ids.length); // never a duplicate on read
       // Every batch rewrites whole months atomically, so once batch 0 finished in any run, no key can go missing.
       if (runs.some((previous) => previous.batchesCompleted > 0)) expect(ids).toHaveLength(expected.length);
+      // Wherever the kill landed (between a rename and its record too), the lake's record of its files still holds.
+      expect(await inspectLake(root)).toEqual([]);
     }
     // The schedule must really interrupt work: at least half the runs were killed mid-sequence.
     expect(runs.filter((run) => run.killed).length).toBeGreaterThanOrEqual(KILLS / 2);

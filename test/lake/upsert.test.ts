@@ -50,6 +50,7 @@ describe("upsertRecords", () => {
   it("writes Hive-partitioned Parquet with standard types only", async () => {
     await upsert(march);
     expect(await listTree(root)).toEqual([
+      expect.stringMatching(/^source=upscope\/table=sessions\/_inventory\.json$/),
       expect.stringMatching(/^source=upscope\/table=sessions\/_table\.json$/),
       expect.stringMatching(/^source=upscope\/table=sessions\/month=2024-03\/part-[0-9a-f]{16}\.parquet$/),
       expect.stringMatching(/^source=upscope\/table=sessions\/month=2024-04\/part-[0-9a-f]{16}\.parquet$/),

@@ -8,10 +8,10 @@ import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { openLakeDuckDB } from "../../data-loaders/lake/index.js";
+import { inspectLake, openLakeDuckDB, readLakeLockHolders } from "../../data-loaders/lake/index.js";
+import { lakeFingerprint as fingerprint, mulberry32 } from "../tools/lake-fingerprint.js";
 
 const NOW = "2026-03-31T06:00:00.000Z";
-const TSX = join(process.cwd(), "node_modules", ".bin", "tsx");
 const CLI = join(process.cwd(), "data-loaders", "sync", "cli.ts");
 
 let dir: string;
@@ -26,7 +26,9 @@ interface Run {
 function runSync(lake: string, killAfterMs?: number): Promise<Run> {
   const started = Date.now();
   return new Promise((resolve, reject) => {
-    const child = spawn(TSX, [CLI, "--now", NOW, "--quiet"], {
+    // Node itself with tsx's loader, not the tsx launcher: SIGKILL to the launcher would
+    // leave the sync running on as an orphan, beside the next run.
+    const child = spawn(process.execPath, ["--import", "tsx", CLI, "--now", NOW, "--quiet"], {
       env: {
         ...process.env,
         SI_LAKE_DIR: lake,
@@ -48,30 +50,6 @@ function runSync(lake: string, killAfterMs?: number): Promise<Run> {
   });
 }
 
-/** Every table's rows as `pk|content_hash` lines plus the distinct quarantine entries. */
-async function fingerprint(lake: string): Promise<Record<string, string[]>> {
-  const reader = await openLakeDuckDB(lake);
-  try {
-    const out: Record<string, string[]> = {};
-    for (const { source, table } of reader.tables) {
-      if (table === "quarantine") continue;
-      const columns = (await reader.queryRows(`SELECT column_name FROM (DESCRIBE "${source}"."${table}")`)).map((row) => String(row.column_name));
-      const key = columns[0] as string;
-      const rows = await reader.queryRows(
-        `SELECT "${key}" AS k, ${columns.includes("content_hash") ? "content_hash" : "NULL"} AS h FROM "${source}"."${table}" ORDER BY 1`,
-      );
-      out[`${source}.${table}`] = rows.map((row) => `${row.k}|${row.h}`);
-    }
-    const quarantine = reader.tables.some((t) => t.table === "quarantine")
-      ? await reader.queryRows("SELECT DISTINCT source, record_id, field_path FROM main.quarantine ORDER BY ALL")
-      : [];
-    out.quarantine = quarantine.map((row) => `${row.source}|${row.record_id}|${row.field_path}`);
-    return out;
-  } finally {
-    reader.close();
-  }
-}
-
 /** Live Parquet rows per table, read straight from the files (not through the deduplicating views). */
 async function physicalDuplicates(lake: string): Promise<Record<string, number>> {
   const reader = await openLakeDuckDB(lake);
@@ -88,17 +66,6 @@ async function physicalDuplicates(lake: string): Promise<Record<string, number>>
   } finally {
     reader.close();
   }
-}
-
-/** A small deterministic PRNG so a failing kill schedule can be replayed. */
-function mulberry32(seed: number): () => number {
-  let a = seed;
-  return () => {
-    a = (a + 0x6d2b79f5) | 0;
-    let t = Math.imul(a ^ (a >>> 15), 1 | a);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
 }
 
 let reference: Record<string, string[]>;
@@ -144,5 +111,8 @@ describe("the whole sync killed with SIGKILL ten times, then run to the end", ()
     expect(last.code, last.stderr).toBe(0);
     expect(await fingerprint(lake)).toEqual(reference);
     for (const [table, duplicates] of Object.entries(await physicalDuplicates(lake))) expect(duplicates, table).toBe(0);
+    // Neither a lock nor a record of the files was left that could stand in the way.
+    expect(await inspectLake(lake)).toEqual([]);
+    expect(await readLakeLockHolders(lake)).toEqual([]);
   }, 900_000);
 });

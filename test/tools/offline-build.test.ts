@@ -1,11 +1,12 @@
 import { spawn } from "node:child_process";
 import { mkdir, mkdtemp, rm, writeFile } from "node:fs/promises";
+import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { vendorNpm } from "../../tools/vendor-npm.js";
 
-// A throwaway Framework project inside the repo (so its config resolves our modules),
-// built by the real `observable build` with the offline guard installed.
+// A throwaway Framework project in a temporary folder (its config imports the guard
+// by absolute path), built by the real `observable build` with the offline guard installed.
 const projectRoot = process.cwd();
 let scratch: string;
 
@@ -28,6 +29,8 @@ function observableBuild(): Promise<{ code: number; output: string }> {
 async function writeProject(page: string): Promise<void> {
   const root = join(scratch, "src");
   await mkdir(root, { recursive: true });
+  // ES modules, as in the project, so that tsx loads the config's TypeScript import.
+  await writeFile(join(scratch, "package.json"), `${JSON.stringify({ private: true, type: "module" })}\n`);
   await writeFile(join(root, "index.md"), page);
   const config = join(scratch, "observablehq.config.ts");
   await writeFile(
@@ -42,8 +45,7 @@ async function writeProject(page: string): Promise<void> {
 }
 
 beforeAll(async () => {
-  await mkdir(join(projectRoot, "test-results"), { recursive: true });
-  scratch = await mkdtemp(join(projectRoot, "test-results", "offline-build-"));
+  scratch = await mkdtemp(join(tmpdir(), "si-offline-build-"));
 });
 
 afterAll(async () => {
