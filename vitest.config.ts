@@ -2,6 +2,8 @@ import { defineConfig } from "vitest/config";
 
 export default defineConfig({
   test: {
+    // No test reads the project's .env: a developer's credentials there must not turn a demo run real.
+    env: { SI_ENV_FILE: "none" },
     include: ["test/**/*.test.ts"],
     exclude: ["test/browser/**", "node_modules/**"],
     // Tests start real servers and DuckDB files; two cores, so keep workers modest.

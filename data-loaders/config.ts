@@ -291,14 +291,17 @@ export function configuredSources(env: Env): SourceName[] {
 }
 
 /**
- * Loads `.env` from the project root into process.env, if there is one. Variables
+ * Loads `.env` from the project root (or the file `SI_ENV_FILE` names) into process.env, if there is one. Variables
  * already set in the environment win, so a scheduler's or CI's secrets are never
  * shadowed by a stale file. The reader is strict (see dotenv.ts): a line Node's own
  * parser would skip in silence, such as `KEY: value`, is a ConfigError naming
  * `.env:LINE`, never a credential quietly missing (and a sync falling back to demo).
  */
-export function loadDotEnv(projectRoot: string): boolean {
-  const path = join(projectRoot, ".env");
+export function loadDotEnv(projectRoot: string, file = process.env.SI_ENV_FILE?.trim() || ".env"): boolean {
+  // SI_ENV_FILE=none reads no file: the test suite sets it, so a developer's own
+  // credentials in .env never turn a test's demo run into a run against real APIs.
+  if (file === "none") return false;
+  const path = resolve(projectRoot, file);
   if (!existsSync(path)) return false;
   let variables: Record<string, string>;
   try {

@@ -76,13 +76,29 @@ describe("loadConfig", () => {
 });
 
 describe("loadDotEnv", () => {
+  it("reads no file with SI_ENV_FILE=none, which every test runs with", () => {
+    expect(process.env.SI_ENV_FILE).toBe("none");
+    const root = mkdtempSync(join(tmpdir(), "si-dotenv-none-"));
+    try {
+      writeFileSync(join(root, ".env"), "SI_TEST_NEVER_READ=1\n");
+      expect(loadDotEnv(root)).toBe(false);
+      expect(process.env.SI_TEST_NEVER_READ).toBeUndefined();
+      writeFileSync(join(root, "other.env"), "SI_TEST_OTHER_FILE=1\n");
+      expect(loadDotEnv(root, "other.env")).toBe(true);
+      expect(process.env.SI_TEST_OTHER_FILE).toBe("1");
+    } finally {
+      delete process.env.SI_TEST_OTHER_FILE;
+      rmSync(root, { recursive: true, force: true });
+    }
+  });
+
   it("reads .env from the project root, and the environment wins over the file", () => {
     const root = mkdtempSync(join(tmpdir(), "si-dotenv-"));
     try {
-      expect(loadDotEnv(root)).toBe(false);
+      expect(loadDotEnv(root, ".env")).toBe(false);
       writeFileSync(join(root, ".env"), "SI_TEST_FROM_FILE=file\nSI_TEST_SET_TWICE=file\n");
       process.env.SI_TEST_SET_TWICE = "environment";
-      expect(loadDotEnv(root)).toBe(true);
+      expect(loadDotEnv(root, ".env")).toBe(true);
       expect(process.env.SI_TEST_FROM_FILE).toBe("file");
       expect(process.env.SI_TEST_SET_TWICE).toBe("environment");
     } finally {
@@ -155,7 +171,7 @@ describe("the strict .env reader", () => {
     withDotEnv(text, ["OK"], (root) => {
       let error: unknown;
       try {
-        loadDotEnv(root);
+        loadDotEnv(root, ".env");
       } catch (thrown) {
         error = thrown;
       }
@@ -171,7 +187,7 @@ describe("the strict .env reader", () => {
   it("lets the environment win over the file, even for an empty variable", () => {
     withDotEnv("export SI_TEST_EXPORTED='from file'\nSI_TEST_EMPTY_IN_ENV=file\n", ["SI_TEST_EXPORTED", "SI_TEST_EMPTY_IN_ENV"], (root) => {
       process.env.SI_TEST_EMPTY_IN_ENV = "";
-      expect(loadDotEnv(root)).toBe(true);
+      expect(loadDotEnv(root, ".env")).toBe(true);
       expect(process.env.SI_TEST_EXPORTED).toBe("from file");
       expect(process.env.SI_TEST_EMPTY_IN_ENV).toBe("");
     });

@@ -472,7 +472,7 @@ export const METRICS = {
   agendize_operator_message_share: shareMetric({
     id: "agendize_operator_message_share",
     label: "Operator messages",
-    definition: "Share of all messages that operators wrote (the rest came from visitors).",
+    definition: "Share of all messages that operators wrote (the rest came from visitors, or from any other author Agendize names).",
     part: "operator_messages",
     whole: "messages",
   }),
