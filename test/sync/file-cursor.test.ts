@@ -55,6 +55,12 @@ async function readTail(name: string, stored: TailFingerprint | undefined, force
   return { ...read, values, problems };
 }
 
+/** Writes a file and reads it once: the fingerprint the next run starts from. */
+async function readOnce(name: string, text: string): Promise<TailFingerprint> {
+  await writeFile(join(folder, name), text);
+  return (await readTail(name, undefined)).fingerprint;
+}
+
 describe("listing", () => {
   it("lists the matching files by name, skipping hidden, temporary and other files and folders", async () => {
     for (const name of ["b.ndjson", "a.ndjson", ".tmp.ndjson", "_partial.ndjson", "notes.txt"]) await writeFile(join(folder, name), "{}\n");
@@ -138,10 +144,9 @@ describe("tails", () => {
 
   it("reads only the appended lines of a file that grew, numbered from where it left off", async () => {
     const path = join(folder, "a.ndjson");
-    await writeFile(path, '{"n":1}\n{"n":2}\n');
-    const first = await readTail("a.ndjson", undefined);
+    const first = await readOnce("a.ndjson", '{"n":1}\n{"n":2}\n');
     await appendFile(path, '{"n":3}\n');
-    const second = await readTail("a.ndjson", first.fingerprint);
+    const second = await readTail("a.ndjson", first);
     expect(second.values).toEqual([{ value: { n: 3 }, position: "a.ndjson:3" }]);
     expect(second.fingerprint).toMatchObject({ consumed: 24, sha256: await sha256OfFile(path) });
     // Nothing appended, only touched: nothing read, the new mtime remembered.
@@ -153,10 +158,9 @@ describe("tails", () => {
 
   it("reads a rewritten or shrunk file again from its start", async () => {
     const path = join(folder, "a.ndjson");
-    await writeFile(path, '{"n":1}\n{"n":2}\n');
-    const first = await readTail("a.ndjson", undefined);
+    const first = await readOnce("a.ndjson", '{"n":1}\n{"n":2}\n');
     await writeFile(path, '{"n":9}\n{"n":2}\n{"n":3}\n');
-    const rewritten = await readTail("a.ndjson", first.fingerprint);
+    const rewritten = await readTail("a.ndjson", first);
     expect(rewritten.values.map((value) => value.position)).toEqual(["a.ndjson:1", "a.ndjson:2", "a.ndjson:3"]);
     await writeFile(path, '{"n":1}\n');
     const shrunk = await readTail("a.ndjson", rewritten.fingerprint);
