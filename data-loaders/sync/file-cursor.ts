@@ -36,7 +36,7 @@ export interface FileEntry {
 }
 
 /** True for a name matching `pattern` that is not hidden or temporary (starting with "." or "_"). */
-export function isListedFileName(name: string, pattern: RegExp): boolean {
+function isListedFileName(name: string, pattern: RegExp): boolean {
   return pattern.test(name) && !name.startsWith(".") && !name.startsWith("_");
 }
 
@@ -89,12 +89,12 @@ export type TailFingerprint = z.infer<typeof TailFingerprint>;
 type Fingerprint = WholeFileFingerprint | TailFingerprint;
 
 /** The shape of the cursor in the source state: the fingerprint of each file read and committed. */
-export function filesCursorSchema<F extends Fingerprint>(fingerprint: z.ZodType<F>) {
+function filesCursorSchema<F extends Fingerprint>(fingerprint: z.ZodType<F>) {
   return z.object({ files: z.record(z.string(), fingerprint) });
 }
 
 /** True when size and mtime are those of the fingerprint: the file is taken as unchanged without reading it. */
-export function looksUnchanged(entry: FileEntry, stored: Fingerprint | undefined): boolean {
+function looksUnchanged(entry: FileEntry, stored: Fingerprint | undefined): boolean {
   return stored !== undefined && stored.size === entry.size && stored.mtimeMs === entry.mtimeMs;
 }
 
@@ -176,7 +176,7 @@ export function sha256(data: Uint8Array): string {
 }
 
 /** Feeds bytes [start, end) of `path` to `hash` through a fixed buffer, counting newlines. */
-export async function hashFileRange(path: string, start: number, end: number, hash: Hash = createHash("sha256")): Promise<{ hash: Hash; newlines: number; bytes: number }> {
+async function hashFileRange(path: string, start: number, end: number, hash: Hash = createHash("sha256")): Promise<{ hash: Hash; newlines: number; bytes: number }> {
   const handle = await open(path, "r");
   let newlines = 0;
   let position = start;
