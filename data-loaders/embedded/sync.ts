@@ -2,8 +2,8 @@
  * Syncs embedded session events into the lake (`embedded.events`) from the folder the
  * collector writes (EMBEDDED_EVENTS_DIR; in demo mode the simulator's event files).
  *
- * Each file is read only when new or grown (event-files.ts, sync/file-cursor.ts), and then only its unread
- * tail, cut at the last complete line. Every chunk read is archived (method "FILE",
+ * Each file is read only when new or grown (sync/file-cursor.ts), and then only its
+ * unread tail, cut at the last complete line. Every chunk read is archived (method "FILE",
  * with its byte range) before its rows are committed, and the file's fingerprint is
  * saved only after the commit: a run killed at any point reads the same bytes again
  * next time, and rows merge by event id, so nothing is lost or doubled.
