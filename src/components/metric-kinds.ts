@@ -32,6 +32,8 @@ export interface Metric {
   definition: string;
   /** Counts are facts; estimates (shares, averages, medians) carry a confidence mark. */
   kind: "count" | "estimate";
+  /** The row columns it reads (a page sums these per period before computing it per period). */
+  columns: readonly string[];
   compute(rows: readonly Row[]): MetricResult;
 }
 
@@ -51,6 +53,7 @@ export function countMetric(text: MetricText & { column: string }): Metric {
     ...text,
     unit: "count",
     kind: "count",
+    columns: [text.column],
     compute(rows) {
       const n = total(rows, text.column);
       return { value: n, n, lowConfidence: false };
@@ -63,6 +66,7 @@ export function meanMetric(text: MetricText & { unit: MetricUnit; sum: string; c
   return {
     ...text,
     kind: "estimate",
+    columns: [text.sum, text.count],
     compute(rows) {
       const n = total(rows, text.count);
       return estimate(n > 0 ? total(rows, text.sum) / n : null, n);
@@ -76,6 +80,7 @@ export function shareMetric(text: MetricText & { part: string; whole: string }):
     ...text,
     unit: "share",
     kind: "estimate",
+    columns: [text.part, text.whole],
     compute(rows) {
       const whole = total(rows, text.whole);
       return estimate(whole > 0 ? total(rows, text.part) / whole : null, whole);
@@ -89,6 +94,7 @@ export function distinctCountMetric(text: MetricText & { key: string; measure: s
     ...text,
     unit: "count",
     kind: "count",
+    columns: [text.key, text.measure],
     compute(rows) {
       const keys = new Set<unknown>();
       for (const row of rows) if ((numberOf(row, text.measure) ?? 0) > 0 && row[text.key] != null) keys.add(row[text.key]);
@@ -96,6 +102,9 @@ export function distinctCountMetric(text: MetricText & { key: string; measure: s
     },
   };
 }
+
+/** What a histogram metric reads of its rows. */
+const HISTOGRAM_COLUMNS = ["bin", "n"];
 
 /** A metric read from one histogram's rows (`bin`, `n`); `histogram` says which rows a page passes it. */
 export type HistogramMetric = Metric & { histogram: Histogram };
@@ -105,6 +114,7 @@ export function medianMetric(text: MetricText & { unit: MetricUnit; histogram: H
   return {
     ...text,
     kind: "estimate",
+    columns: HISTOGRAM_COLUMNS,
     compute(rows) {
       const histogram = mergeHistogram(rows);
       const n = histogram.reduce((sum, bin) => sum + bin.n, 0);
@@ -119,6 +129,7 @@ export function histogramShareMetric(text: MetricText & { histogram: Histogram; 
     ...text,
     unit: "share",
     kind: "estimate",
+    columns: HISTOGRAM_COLUMNS,
     compute(rows) {
       const histogram = mergeHistogram(rows);
       const n = histogram.reduce((sum, bin) => sum + bin.n, 0);

@@ -28,6 +28,7 @@ describe("each subject module", () => {
           if (column !== undefined) expect(Object.keys(columns), `${metric.id}.${field}`).toContain(column);
         }
         if (reads.histogram) expect(histograms, metric.id).toContain(reads.histogram);
+        else for (const column of metric.columns) expect(Object.keys(columns), `${metric.id} reads ${column}`).toContain(column);
       }
     });
   }
