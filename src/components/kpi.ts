@@ -5,7 +5,9 @@
  * scrapers read the figure without parsing formatted text; the change against the
  * previous period and a low-confidence mark (n < MIN_CASES) are shown with it.
  */
-import { MIN_CASES, compareToPrevious, formatValue, type Metric, type MetricResult, type Row } from "./metrics.js";
+import { compareToPrevious, formatValue } from "./format.js";
+import { MIN_CASES, type Metric, type MetricResult } from "./metric-kinds.js";
+import type { Row } from "./rows.js";
 import { element, ensureDashboardStyles } from "./style.js";
 
 export interface KpiInput {

@@ -2,7 +2,25 @@
  * Small helpers over plain rows (grouping, summing, filtering by the page's
  * filters). No DOM, no library: pages, components and unit tests share them.
  */
-import { numberOf, type Row } from "./metrics.js";
+
+/** A row as a page holds it: column name → value (numbers for measures). */
+export type Row = Readonly<Record<string, unknown>>;
+
+/** A number from a row's column; null, undefined, NaN and non-numbers count as missing. */
+export function numberOf(row: Row, column: string): number | null {
+  const value = row[column];
+  if (typeof value === "number") return Number.isFinite(value) ? value : null;
+  if (typeof value === "bigint") return Number(value);
+  if (typeof value === "boolean") return value ? 1 : 0;
+  return null;
+}
+
+/** Σ column over rows, missing values skipped. */
+export function total(rows: readonly Row[], column: string): number {
+  let sum = 0;
+  for (const row of rows) sum += numberOf(row, column) ?? 0;
+  return sum;
+}
 
 /** Arrow row proxies (from Parquet) as plain objects: BigInt as Number, nothing else changed. */
 export function plainRows(table: { toArray(): ArrayLike<unknown> }): Record<string, unknown>[] {

@@ -4,8 +4,8 @@
  * breakdowns. No DOM, no library; unit-tested with the metrics.
  */
 import { bucketOf, periodsOf, type Bucket, type DateRange } from "./dates.js";
-import { binEdges, mergeHistogram, numberOf, total, type Binning, type Row } from "./metrics.js";
-import { sumBy } from "./rows.js";
+import { binEdges, mergeHistogram, type Binning } from "./binning.js";
+import { numberOf, sumBy, total, type Row } from "./rows.js";
 
 export interface SeriesPeriod {
   period: string;

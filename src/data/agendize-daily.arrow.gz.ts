@@ -1,20 +1,8 @@
 // Agendize chats per UTC day and chat button: additive counts and sums for the
-// chat-history page's KPIs and trends.
-import { day, published, publishArrowGzip } from "./publish-marts.js";
+// chat-history page's KPIs and trends (declared in components/chat-history-measures.ts).
+import { AGENDIZE_DAILY } from "../components/chat-history-measures.js";
+import { additiveSelect } from "../components/measure-sql.js";
+import { BY_DAY, publishArrowGzip } from "./publish-marts.js";
 
-await publishArrowGzip(`
-  SELECT
-    ${day("chat_date")} AS date,
-    button_name AS button,
-    count(*)::INTEGER AS chats,
-    coalesce(sum(duration_seconds), 0)::DOUBLE AS duration_sum,
-    count(duration_seconds)::INTEGER AS duration_count,
-    coalesce(sum(message_count), 0)::INTEGER AS messages,
-    coalesce(sum(operator_messages), 0)::INTEGER AS operator_messages,
-    coalesce(sum(visitor_messages), 0)::INTEGER AS visitor_messages,
-    coalesce(sum(first_response_seconds), 0)::DOUBLE AS first_response_sum,
-    count(first_response_seconds)::INTEGER AS first_response_count
-  FROM agendize_chats
-  WHERE ${published("chat_date")}
-  GROUP BY ALL
+await publishArrowGzip(`${additiveSelect("agendize_chats", "chat_date", BY_DAY, ["button_name AS button"], AGENDIZE_DAILY)}
   ORDER BY date, button`);

@@ -1,12 +1,9 @@
 // Round-trip latency samples (dataBounceSpeed, ms) of embedded sessions as daily
-// histograms (5%-wide log bins, see metrics.ts): the median and the distribution for
+// histograms (5%-wide log bins, see binning.ts): the median and the distribution for
 // any date range without one row per sample.
-import { logBinSql } from "../components/metrics.js";
-import { day, published, publishArrowGzip } from "./publish-marts.js";
+import { EMBEDDED_LATENCY } from "../components/embedded-measures.js";
+import { histogramSelect } from "../components/measure-sql.js";
+import { BY_DAY, publishArrowGzip } from "./publish-marts.js";
 
-await publishArrowGzip(`
-  SELECT ${day("event_date")} AS date, primary_agent_key AS agent, ${logBinSql("data_bounce_ms")} AS bin, count(*)::INTEGER AS n
-  FROM embedded_events
-  WHERE ${published("event_date")} AND data_bounce_ms IS NOT NULL
-  GROUP BY ALL
+await publishArrowGzip(`${histogramSelect(EMBEDDED_LATENCY, BY_DAY, ["primary_agent_key AS agent"], false)}
   ORDER BY date, agent, bin`);

@@ -5,10 +5,12 @@
  */
 import { DuckDBTypeId } from "@duckdb/node-api";
 import { Bool, Dictionary, Float64, Int32, Table, Utf8, type Vector, tableToIPC, vectorFromArray } from "apache-arrow";
+import { parseArgs } from "node:util";
 import { gzipSync } from "node:zlib";
 import { queryToArrowIPC, queryToParquet, writeStdout } from "../../data-loaders/publish.js";
 import { MartsMissingError, openMarts, readMartsManifestSync, siteLakeRoot } from "../../data-loaders/site.js";
 import { addDays, lastCompleteDay, presetSegments } from "../components/dates.js";
+import type { Periods } from "../components/measure-sql.js";
 
 /** The marts' build time; the loaders fail (and with them the build) without marts. */
 export function martsBuiltAt(): string {
@@ -48,6 +50,26 @@ export function presetSegment(dateColumn: string): string {
 /** A WHERE condition keeping the presets' window (the last 180 days before the anchor). */
 export function inPresetWindow(dateColumn: string): string {
   return `${presetSegment(dateColumn)} IS NOT NULL`;
+}
+
+/** Rows per UTC day over the published days: the day-level files for custom dates. */
+export const BY_DAY: Periods = { period: day, keep: published };
+/** Rows per UTC day over the presets' window: the filter files' trends. */
+export const BY_DAY_IN_PRESET_WINDOW: Periods = { period: day, keep: inPresetWindow };
+/** Rows per preset span (`date` is the span's first day): the preset and filter files. */
+export const BY_PRESET_SPAN: Periods = { period: presetSegment, keep: inPresetWindow };
+
+/**
+ * Which of `tiers` a parameterised loader (`src/data/<subject>-[tier].<ext>.ts`)
+ * is asked for: Framework passes the route's `[tier]` as `--tier=<value>`.
+ */
+export function tierOf<Tier extends string>(tiers: Readonly<Record<Tier, unknown>>): Tier {
+  const { values } = parseArgs({ options: { tier: { type: "string" } } });
+  const tier = values.tier;
+  if (tier === undefined || !Object.hasOwn(tiers, tier)) {
+    throw new Error(`no such file tier: ${tier ?? "(none)"}; this loader makes ${Object.keys(tiers).join(", ")}`);
+  }
+  return tier as Tier;
 }
 
 /** Runs `sql` over the marts and writes the result to stdout as Parquet (zstd). */

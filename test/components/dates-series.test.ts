@@ -11,7 +11,7 @@ import {
   rangeLength,
   rangeToQuery,
 } from "../../src/components/dates.js";
-import { logBin } from "../../src/components/metrics.js";
+import { logBin } from "../../src/components/binning.js";
 import { filterRows, sumBy } from "../../src/components/rows.js";
 import { breakdown, displayBuckets, durationLabel, periodSeries } from "../../src/components/series.js";
 

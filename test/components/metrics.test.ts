@@ -4,19 +4,11 @@
  * medians), the low-confidence mark, and formatting and comparisons.
  */
 import { describe, expect, it } from "vitest";
-import {
-  LOG_BIN_BASE,
-  METRICS,
-  MIN_CASES,
-  binEdges,
-  compareToPrevious,
-  formatDuration,
-  formatValue,
-  histogramQuantile,
-  logBin,
-  mergeHistogram,
-  type Row,
-} from "../../src/components/metrics.js";
+import { LOG_BIN_BASE, binEdges, histogramQuantile, logBin, mergeHistogram } from "../../src/components/binning.js";
+import { compareToPrevious, formatDuration, formatValue } from "../../src/components/format.js";
+import { MIN_CASES } from "../../src/components/metric-kinds.js";
+import { METRICS } from "../../src/components/metrics.js";
+import type { Row } from "../../src/components/rows.js";
 
 /** The exact median the way DuckDB's median()/quantile_cont computes it. */
 function exactMedian(values: number[]): number {
