@@ -8,7 +8,7 @@
  * breaks one moves to where it belongs.
  */
 const { existsSync, readdirSync, readFileSync } = require("node:fs");
-const { join, posix, relative, sep } = require("node:path");
+const { basename, dirname, join, posix, relative, sep } = require("node:path");
 
 const root = __dirname;
 
@@ -26,8 +26,18 @@ function anyOf(paths) {
 function pageEntryPoints() {
   const found = new Set();
   // A page's file "data/x.json" is built by the loader data/x.json.ts (or .js).
+  // A parameterised loader (data/chats-[tier].arrow.gz.ts) builds every file its
+  // pattern matches (data/chats-daily.arrow.gz), as Framework routes them.
   const addLoader = (file) => {
-    for (const loader of [`${file}.ts`, `${file}.js`]) if (existsSync(loader)) found.add(loader);
+    for (const loader of [`${file}.ts`, `${file}.js`]) if (existsSync(loader)) return void found.add(loader);
+    const folder = dirname(file);
+    if (!existsSync(folder)) return;
+    for (const entry of readdirSync(folder)) {
+      const route = /^(.*\[\w+\].*)\.(?:ts|js)$/.exec(entry)?.[1];
+      if (!route) continue;
+      const pattern = route.split(/\[\w+\]/).map((part) => part.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")).join("[^/]+");
+      if (new RegExp(`^${pattern}$`).test(basename(file))) found.add(join(folder, entry));
+    }
   };
   const pages = readdirSync(join(root, "src"), { recursive: true, withFileTypes: true }).filter(
     (entry) => entry.isFile() && entry.name.endsWith(".md") && !join(entry.parentPath, entry.name).includes(`${sep}.observablehq${sep}`),
