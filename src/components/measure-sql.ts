@@ -80,3 +80,12 @@ ${selectList(columns)}
     WHERE ${keep(dateColumn)}
     GROUP BY ALL`;
 }
+
+/**
+ * `, 2, 3`: the positions of `dimensions` when they follow the date as the first
+ * columns, to end an ORDER BY with, so rows that tie on the listed keys (the same
+ * day, kind and key for two agents) come out in one order on every build.
+ */
+export function thenByDimensions(dimensions: readonly string[]): string {
+  return dimensions.map((_, index) => `, ${index + 2}`).join("");
+}

@@ -16,4 +16,4 @@ await publishArrowGzip(`
   SELECT ${day("c.chat_date")}, c.button_name, 'message_source', coalesce(m.message_source, '(unknown)'), count(*)::INTEGER
   FROM agendize_message_facts m JOIN agendize_chats c USING (chat_id)
   WHERE ${published("c.chat_date")} GROUP BY ALL
-  ORDER BY 1, 3, 4`);
+  ORDER BY 1, 3, 4, 2`);

@@ -6,7 +6,7 @@
 // publishes (an option at least 5 answers share, or any text with
 // SI_PUBLISH_TEXT=true); typed answers stay unpublished and are counted under
 // NULL. Numbers (ratings) are kept as text of the number.
-import type { Periods } from "../components/measure-sql.js";
+import { thenByDimensions, type Periods } from "../components/measure-sql.js";
 import { BY_DAY, BY_PRESET_SPAN, publishArrowGzip, tierOf } from "./publish-marts.js";
 
 /** An answer as text: the published option, else the rating number without a trailing ".0". */
@@ -21,7 +21,7 @@ function surveysSql({ period, keep }: Periods, dimensions: readonly string[]): s
     FROM survey_answers
     WHERE ${keep("engagement_date")}
     GROUP BY ALL
-    ORDER BY date, survey_kind, question, answer`;
+    ORDER BY date, survey_kind, question, answer${thenByDimensions(dimensions)}`;
 }
 
 const BY_SKILL_AND_AGENT = ["skill_name AS skill", "agent_key AS agent"];

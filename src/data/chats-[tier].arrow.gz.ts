@@ -12,7 +12,7 @@
 // periods (`date` is the span's first day, see dates.presetSegments) and keep them
 // from growing with history.
 import { CHAT_DAILY, CHAT_HISTOGRAMS } from "../components/chat-measures.js";
-import { additiveSelect, histogramSelect, type Periods } from "../components/measure-sql.js";
+import { additiveSelect, histogramSelect, thenByDimensions, type Periods } from "../components/measure-sql.js";
 import { BY_DAY, BY_DAY_IN_PRESET_WINDOW, BY_PRESET_SPAN, publishArrowGzip, tierOf } from "./publish-marts.js";
 
 const BY_SKILL_AND_AGENT = ["skill_name AS skill", "agent_key AS agent"];
@@ -36,7 +36,7 @@ function breakdownsSql({ period, keep }: Periods, dimensions: readonly string[])
     SELECT ${[`${period("engagement_date")} AS date`, ...dimensions, `'${kind}' AS kind`, `coalesce(${kind}, '(unknown)') AS key`, "count(*)::INTEGER AS n"].join(", ")}
     FROM engagements WHERE ${keep("engagement_date")} GROUP BY ALL`;
   return `${BREAKDOWNS.map(breakdown).join("\n    UNION ALL")}
-    ORDER BY date, kind, key`;
+    ORDER BY date, kind, key${thenByDimensions(dimensions)}`;
 }
 
 /** The whole team's distributions per preset span, with chat MCS also per skill and per agent. */

@@ -13,7 +13,7 @@
 // went live. The preset file keeps features and video status per day (the page
 // charts them per week) and the rest per span.
 import { COBROWSE_DAILY, COBROWSE_LENGTH } from "../components/cobrowse-measures.js";
-import { additiveSelect, histogramSelect, type Periods } from "../components/measure-sql.js";
+import { additiveSelect, histogramSelect, thenByDimensions, type Periods } from "../components/measure-sql.js";
 import { BY_DAY, BY_DAY_IN_PRESET_WINDOW, BY_PRESET_SPAN, day, inPresetWindow, presetSegment, published, publishArrowGzip, tierOf } from "./publish-marts.js";
 
 const BY_AGENT_AND_SOURCE = ["primary_agent_key AS agent", "session_source AS source"];
@@ -43,7 +43,7 @@ function breakdownsSql(keep: (dateColumn: string) => string, dimensions: readonl
     FROM cobrowse_session_features f JOIN cobrowse_sessions s USING (session_id)
     WHERE ${keep("s.session_date")} AND f.feature IS NOT NULL
     GROUP BY ALL
-    ORDER BY date, kind, key`;
+    ORDER BY date, kind, key${thenByDimensions(dimensions)}`;
 }
 
 const TIERS = {

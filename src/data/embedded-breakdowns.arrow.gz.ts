@@ -38,4 +38,4 @@ await publishArrowGzip(`
   FROM embedded_events
   WHERE ${published("event_date")} AND error_code IS NOT NULL
   GROUP BY ALL
-  ORDER BY 1, 3, 4`);
+  ORDER BY 1, 3, 4, 2`);
