@@ -11,7 +11,7 @@
 import type { z } from "zod";
 import type { RetryPolicy } from "../http/index.js";
 import type { TableSpec } from "../lake/index.js";
-import type { FolderCheck } from "../settings.js";
+import type { FolderCheck, SyncConfig } from "../settings.js";
 import type { SourceRunContext, SourceRunResult } from "../sync/context.js";
 
 /** The simulator as a source's demo wiring sees it. */
@@ -102,3 +102,8 @@ export function defineSource<const Name extends string, Env extends z.ZodRawShap
  * types, which a list of different sources can only hold as `any`.
  */
 export type SourceList = readonly SourceDefinition<string, any, any>[];
+
+/** `config` with every source of `sources` configured for the simulator; `files` holds the folders demo files were written to, per source. */
+export function demoSourcesConfig(config: SyncConfig, sources: SourceList, simulator: DemoSimulator, files: ReadonlyMap<string, string> = new Map()): SyncConfig {
+  return { ...config, sources: Object.fromEntries(sources.map((source) => [source.name, source.demo.config(simulator, files.get(source.name))])) };
+}

@@ -2,7 +2,7 @@
  * One sync run: every configured source in turn, each isolated (one failing
  * source does not stop the others), then the quarantine check. The sources are the
  * registry's (sources/index.ts) unless the caller passes its own. In demo mode the
- * caller's simulator (the sync CLI starts it: see tools/demo-sync.ts) stands in for
+ * caller's simulator (the sync CLI starts it: see demo.ts) stands in for
  * the vendors, and each source points itself at it (its definition's `demo`); the
  * engine never imports the simulator.
  */
@@ -23,8 +23,7 @@ import { buildModels, type BuiltMart } from "../models/run.js";
 import { hourKey, RETURNED_BY_HOUR_SPAN_HOURS, summarizeSourceTables, writeRunManifest } from "../contracts.js";
 import { createPseudonymizer } from "../privacy.js";
 import { driftOf } from "../drift/ledger.js";
-import type { DemoSimulatorHost, RunningDemoSimulator } from "../sources/definition.js";
-import { demoSourcesConfig } from "../sources/demo.js";
+import { demoSourcesConfig, type DemoSimulatorHost, type RunningDemoSimulator } from "../sources/definition.js";
 import { SOURCE_DEFINITIONS, type SourceList } from "../sources/index.js";
 import { EXIT, type SyncArgs } from "./cli-args.js";
 import { observeCommits } from "./commit.js";
@@ -81,7 +80,7 @@ async function demoConfig(config: SyncConfig, sources: SourceList, host: DemoSim
  */
 export async function runSync(baseConfig: SyncConfig, options: SyncRunOptions): Promise<SyncRunResult> {
   const sources = options.sources ?? SOURCE_DEFINITIONS;
-  if (baseConfig.demo && !options.demoSimulator) throw new Error("demo mode needs the simulator: run the sync through its CLI (tools/demo-sync.ts supplies it)");
+  if (baseConfig.demo && !options.demoSimulator) throw new Error("demo mode needs the simulator: run the sync through its CLI (demo.ts supplies it)");
   const lock = await acquireLakeLock(baseConfig.lakeDir, { purpose: options.args.replay ? "sync --replay" : "sync" });
   try {
     await claimLakeProvenance(baseConfig.lakeDir, {

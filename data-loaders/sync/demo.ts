@@ -1,15 +1,15 @@
 /**
- * Demo mode, wired at the top: the embedded simulator standing in for the vendors,
- * handed to the engine (which never imports it). `npm run sync` (data-loaders/sync/cli.ts)
- * and the tests run the sync through `runSync` here; with configured sources it is the
+ * Demo mode's wiring: the embedded simulator standing in for the vendors, handed to
+ * the engine (which never imports it). Only the sync CLI (cli.ts) imports this module,
+ * so the production path reaches the simulator through the command alone; the CLI and
+ * the tests run the sync through `runSync` here, which with configured sources is the
  * engine's run unchanged.
  */
-import type { SyncConfig } from "../data-loaders/settings.js";
-import type { DemoSimulatorHost } from "../data-loaders/sources/definition.js";
-import { demoSourcesConfig } from "../data-loaders/sources/demo.js";
-import { SOURCE_DEFINITIONS } from "../data-loaders/sources/index.js";
-import { runSync as runEngine, type SyncRunOptions, type SyncRunResult } from "../data-loaders/sync/engine.js";
-import { DEMO_CREDENTIALS, everyFaultAt, exportEmbeddedEventFiles, exportUpscopeSessionFiles, startSimulator, type SimulatorOptions } from "../simulator/index.js";
+import type { SyncConfig } from "../settings.js";
+import { demoSourcesConfig, type DemoSimulatorHost } from "../sources/definition.js";
+import { SOURCE_DEFINITIONS } from "../sources/index.js";
+import { runSync as runEngine, type SyncRunOptions, type SyncRunResult } from "./engine.js";
+import { DEMO_CREDENTIALS, everyFaultAt, exportEmbeddedEventFiles, exportUpscopeSessionFiles, startSimulator, type SimulatorOptions } from "../../simulator/index.js";
 
 /**
  * The demo lifts the simulator's Upscope `/list` cap (100 by default, to show the trap):
