@@ -19,18 +19,8 @@ import { workPath, type BenchContext } from "./lib/context.js";
 import { directorySize } from "./lib/disk.js";
 import { nodeTs, runMeasured } from "./lib/measure.js";
 import { PROJECT_ROOT } from "./lib/paths.js";
-import { FloorFigures, parseJsonLine } from "./lib/results.js";
+import { FloorFigures, parseJsonLine, type IngestResult } from "./lib/results.js";
 import { startSimulatorProcess, syncEnvironment } from "./lib/simulator.js";
-
-export interface IngestResult {
-  /** Archived search responses (pages, partial re-fetches included) and their gzip size. */
-  archiveBytes: number;
-  records: number;
-  ours: { seconds: number; rows: number; parquetBytes: number; peakRssBytes: number; cpuSeconds: number | null };
-  floor: { seconds: number; rows: number; parquetBytes: number; peakRssBytes: number; cpuSeconds: number | null };
-  /** ours.seconds / floor.seconds (target: at most 2). */
-  oursOverFloor: number | null;
-}
 
 /** Syncs LivePerson once, fast (no added latency), only to get a raw archive to ingest. */
 async function makeArchive(ctx: BenchContext, lakeDir: string): Promise<void> {

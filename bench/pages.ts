@@ -11,32 +11,7 @@
 import type { BrowserContext } from "playwright-core";
 import { listPages, openSite, waitForCharts } from "../test/browser/harness.js";
 import type { BenchContext } from "./lib/context.js";
-
-export interface PageFigures {
-  path: string;
-  dataBytes: number;
-  dataFiles: number;
-  /** Bytes per data file, largest first (kept for the main pages; agent pages share theirs). */
-  files: Array<{ path: string; bytes: number }>;
-  /** Every response of the page (HTML, scripts, styles, data). */
-  totalBytes: number;
-  /** Navigation start to the first chart; null when no chart rendered within the timeout. */
-  firstChartMs: number | null;
-  /** Navigation start to every chart rendered. */
-  allChartsMs: number | null;
-  charts: number;
-  problems: string[];
-}
-
-export interface PagesResult {
-  pages: PageFigures[];
-  /** Agent pages share one layout: summarized rather than listed (all are measured). */
-  agentPages: { count: number; maxDataBytes: number; maxFirstChartMs: number | null; medianFirstChartMs: number | null } | null;
-  maxDataBytes: number;
-  maxFirstChartMs: number | null;
-  /** The page with the latest first chart (agent pages included); a page with no chart counts as slowest. */
-  slowest: { path: string; firstChartMs: number | null } | null;
-}
+import type { PageFigures, PagesResult } from "./lib/results.js";
 
 const FIRST_CHART_RECORDER = `
   window.__benchFirstChart = null;

@@ -15,93 +15,12 @@ import { SOURCES, type SourceName } from "../data-loaders/config.js";
 import { extrapolateLinear, extrapolateQuadratic } from "./lib/bound.js";
 import { ENTERPRISE_ENGAGEMENTS, workPath, type BenchContext } from "./lib/context.js";
 import { lakeSizes } from "./lib/disk.js";
-import { nodeTs, peakBetween, runMeasured, type MeasuredRun, type ProcessPeak } from "./lib/measure.js";
+import { nodeTs, peakBetween, runMeasured, type MeasuredRun } from "./lib/measure.js";
 import { PROJECT_ROOT } from "./lib/paths.js";
-import { ExportFigures, parseJsonLine } from "./lib/results.js";
+import { ExportFigures, parseJsonLine, type BuildRun, type CalibrationRun, type EnterpriseEstimate, type PhasePeak, type ScaleResult, type SourceFigures, type SyncRun } from "./lib/results.js";
 import { startSimulatorProcess, syncEnvironment } from "./lib/simulator.js";
 
 const DAY_MS = 24 * 3600 * 1000;
-
-export interface PhasePeak {
-  /** `upscope`, `liveperson`, `agendize` or `models`. */
-  phase: string;
-  seconds: number;
-  peakRssBytes: number;
-}
-
-export interface SourceFigures {
-  source: SourceName;
-  ok: boolean;
-  error: string | null;
-  seconds: number;
-  recordsFetched: number;
-  requests: number;
-  /** Rows per lake table after the run. */
-  tableRows: Record<string, number>;
-}
-
-export interface SyncRun {
-  exitCode: number;
-  /** The process from start to exit (sources, models, manifests). */
-  wallSeconds: number;
-  cpuSeconds: number | null;
-  peakRssBytes: number;
-  phases: PhasePeak[];
-  sources: SourceFigures[];
-  modelsSeconds: number | null;
-  /** Set when the run was stopped at the profile's time limit. */
-  cutOff: boolean;
-  /** What the sync said went wrong (its FAILED and "models failed" lines), null when nothing did. */
-  failure: string | null;
-}
-
-export interface BuildRun {
-  exitCode: number;
-  wallSeconds: number;
-  cpuSeconds: number | null;
-  peakRssBytes: number;
-  /** The largest processes of the build (Framework, each data loader). */
-  processes: ProcessPeak[];
-}
-
-/** A full sync at a smaller scale, only to see how the cost grows with volume. */
-export interface CalibrationRun {
-  scale: number;
-  engagements: number;
-  full: SyncRun;
-}
-
-/** The enterprise volume's figures estimated from the measured runs (null when they cannot be). */
-export interface EnterpriseEstimate {
-  engagements: number;
-  /** Full sync, fitted as a·n + b·n² through the two runs (a line through them when that fit fails). */
-  fullSyncSeconds: number | null;
-  fit: "quadratic" | "linear";
-  /** Peak RSS of the sync, linear in volume through the two runs. */
-  syncPeakRssBytes: number | null;
-  /** Incremental night scaled linearly (the models it rebuilds grow with the lake). */
-  incrementalSeconds: number | null;
-}
-
-export interface ScaleResult {
-  scale: number;
-  days: number;
-  /** Records in the lake after the full sync, per source table of interest. */
-  volume: { engagements: number; cobrowseSessions: number; agendizeChats: number };
-  sessionFilesSeconds: number;
-  full: SyncRun;
-  incremental: SyncRun | null;
-  /** incremental.wallSeconds / full.wallSeconds (target: under 5%). */
-  incrementalShare: number | null;
-  lake: { totalBytes: number; tablesBytes: number; rawBytes: number; martsBytes: number };
-  build: BuildRun | null;
-  /** The built site, for the pages measurement. */
-  distDir: string | null;
-  simulatorPeakRssBytes: number;
-  calibration: CalibrationRun | null;
-  /** Only when the main run was below the enterprise volume. */
-  enterprise: EnterpriseEstimate | null;
-}
 
 /** Linear through two points (x = engagements), evaluated at x; null when the points coincide. */
 function linearThrough(a: { x: number; y: number }, b: { x: number; y: number }, x: number): number | null {

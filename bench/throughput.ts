@@ -25,48 +25,9 @@ import { workPath, type BenchContext } from "./lib/context.js";
 import { nodeTs, runMeasured } from "./lib/measure.js";
 import { PROJECT_ROOT } from "./lib/paths.js";
 import { startSimulatorProcess, syncEnvironment } from "./lib/simulator.js";
-import { parseJsonLine, RateFigures } from "./lib/results.js";
+import { parseJsonLine, RateFigures, type ClientRun, type ThroughputResult, type ThroughputRun } from "./lib/results.js";
 
 const DAY_MS = 24 * 3600 * 1000;
-
-export interface ClientRun {
-  records: number;
-  requests: number;
-  seconds: number;
-  recordsPerSecond: number;
-  requestsPerSecond: number;
-  peakRssBytes: number;
-}
-
-export interface ThroughputRun {
-  concurrency: number;
-  /** Share of records the simulator served `isPartial` in this run. */
-  partialShare: number;
-  boundRecordsPerSecond: number;
-  boundRequestsPerSecond: number;
-  sync: ClientRun;
-  fetchOnly: ClientRun;
-  /** The naive client against the same simulator. */
-  naive: ClientRun;
-  /** Our sync's records per second / the bound. */
-  achievedOverBound: number | null;
-  /** Our sync's requests per second / (C / L). */
-  requestRateOverBound: number | null;
-  fetchOnlyOverBound: number | null;
-  /** Our sync's records per second / the naive client's. */
-  syncOverNaive: number | null;
-  fetchOnlyOverNaive: number | null;
-}
-
-export interface ThroughputResult {
-  latencyMs: number;
-  scale: number;
-  days: number;
-  runs: ThroughputRun[];
-  /** The lake the first sync wrote (its raw archive feeds the ingest measurement). */
-  lakeDir: string;
-  simulatorPeakRssBytes: number;
-}
 
 function clientRun(figures: { records: number; requests: number; seconds: number }, peakRssBytes: number): ClientRun {
   return {

@@ -4,8 +4,7 @@
  */
 import { formatBytes, formatRatio, formatSeconds, formatTargetValue, type TargetResult } from "./bound.js";
 import { ENTERPRISE_AGENDIZE_CHATS, ENTERPRISE_COBROWSE_SESSIONS, ENTERPRISE_ENGAGEMENTS } from "./context.js";
-import type { BenchResults } from "./results.js";
-import type { ThroughputRun } from "../throughput.js";
+import type { BenchResults, ThroughputRun } from "./results.js";
 
 /** A GitHub Markdown table; cells are escaped so a `|` in a label cannot break it. */
 export function markdownTable(header: readonly string[], rows: ReadonlyArray<readonly string[]>, align?: ReadonlyArray<"left" | "right">): string {

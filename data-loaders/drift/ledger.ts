@@ -20,9 +20,18 @@
  */
 import { createHash } from "node:crypto";
 import type { Lake, LakeInputRow, TableSpec } from "../lake/index.js";
-import type { DriftFinding } from "./policy.js";
+import type { DriftFinding, DriftKind } from "./policy.js";
 
 export const DRIFT_TABLE = "drift";
+
+/** What each kind means and what was kept, for the Data page's ledger. */
+export const DRIFT_KIND_LABELS: Record<DriftKind, string> = {
+  unknown_enum_value: "value outside the documented list (kept as its own category)",
+  number_as_string: "number sent as text (read as the number)",
+  number_for_string: "number where text or an id is documented (kept as its text)",
+  null_in_array: "null inside an array (left out)",
+  unknown_field: "field the documentation does not list (kept in the raw record)",
+};
 
 const findings = new WeakMap<object, readonly DriftFinding[]>();
 

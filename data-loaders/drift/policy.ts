@@ -31,15 +31,6 @@ import * as z from "zod";
 export const DRIFT_KINDS = ["unknown_enum_value", "number_as_string", "number_for_string", "null_in_array", "unknown_field"] as const;
 export type DriftKind = (typeof DRIFT_KINDS)[number];
 
-/** What each kind means and what was kept, for logs and the Data page. */
-export const DRIFT_KIND_LABELS: Record<DriftKind, string> = {
-  unknown_enum_value: "value outside the documented list (kept as its own category)",
-  number_as_string: "number sent as text (read as the number)",
-  number_for_string: "number where text or an id is documented (kept as its text)",
-  null_in_array: "null inside an array (left out)",
-  unknown_field: "field the documentation does not list (kept in the raw record)",
-};
-
 /** One drift met in one record. `path` is generalised: `transcript.lines[].lineSeq`. */
 export interface DriftFinding {
   path: string;

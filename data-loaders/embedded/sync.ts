@@ -2,8 +2,8 @@
  * Syncs embedded session events into the lake (`embedded.events`) from the folder the
  * collector writes (EMBEDDED_EVENTS_DIR; in demo mode the simulator's event files).
  *
- * Each file is read only when new or grown (event-files.ts), and then only its unread
- * tail, cut at the last complete line. Every chunk read is archived (method "FILE",
+ * Each file is read only when new or grown (sync/file-cursor.ts), and then only its
+ * unread tail, cut at the last complete line. Every chunk read is archived (method "FILE",
  * with its byte range) before its rows are committed, and the file's fingerprint is
  * saved only after the commit: a run killed at any point reads the same bytes again
  * next time, and rows merge by event id, so nothing is lost or doubled.
@@ -11,12 +11,12 @@
  * `--full` and `--since` read every file from its start again. Files that disappear
  * are forgotten (their rows stay in the lake): a collector may rotate old files away.
  */
-import type { SourceState } from "../lake/state.js";
 import { commitRows } from "../sync/commit.js";
 import type { SourceRunContext, SourceRunResult } from "../sync/context.js";
-import { chunkOf, hashFileRange, ingestFileLines, replayChunk, type LineSink } from "../sync/file-lines.js";
+import { openFilesState, readAppendedLines, TailFingerprint } from "../sync/file-cursor.js";
+import { chunkOf, replayChunk, type LineSink } from "../sync/file-lines.js";
 import { EMBEDDED_PROGRESS_SOURCE, EMBEDDED_SOURCE, embeddedConfigOf } from "./config.js";
-import { listEventFiles, looksUnchanged, readEventFilesCursor, unreadStart, type EventFilesCursor } from "./event-files.js";
+import { listEventFiles } from "./event-files.js";
 import { EVENTS_TABLE, RecordedEventCollector, type EventProblem } from "./stream.js";
 
 /** Records collected before a commit: bounds memory and the work a crash can cost. */
@@ -50,60 +50,35 @@ function sinkOf(collector: RecordedEventCollector): LineSink {
 export async function syncEmbedded(ctx: SourceRunContext): Promise<SourceRunResult> {
   const config = embeddedConfigOf(ctx.config);
   if (!config) throw new Error("embedded is not configured (EMBEDDED_EVENTS_DIR)");
-  const stored = await ctx.lake.readState(EMBEDDED_SOURCE);
-  const state: SourceState = {
-    watermarks: { ...(stored?.watermarks ?? {}) },
-    lastSuccessAt: stored?.lastSuccessAt ?? null,
-    lastRunId: ctx.runId,
-    cursor: readEventFilesCursor(stored?.cursor),
-  };
-  const cursor = state.cursor as EventFilesCursor;
+  const { state, files } = await openFilesState(ctx.lake, EMBEDDED_SOURCE, ctx.runId, TailFingerprint);
   const saveState = () => ctx.lake.writeState(EMBEDDED_SOURCE, state);
   const force = ctx.full || ctx.since !== undefined;
   const collector = new RecordedEventCollector();
   const sink = sinkOf(collector);
   const archive = await ctx.lake.openRawArchive(EMBEDDED_SOURCE, ctx.runId);
-  // Fingerprints of files read but not committed yet: saved only after their rows are.
-  let readSinceCommit: Array<[string, EventFilesCursor["files"][string]]> = [];
+  // Fingerprints of files read are staged, and saved only after their rows are committed.
   const commitAndMark = async () => {
     await archive.flush(); // archive first, commit second: every committed row can be rebuilt by --replay
     await commit(ctx, collector);
-    for (const [name, fingerprint] of readSinceCommit) cursor.files[name] = fingerprint;
-    readSinceCommit = [];
+    files.markStaged();
     await saveState();
   };
   try {
-    const entries = await listEventFiles(config.eventsDir);
-    let unchanged = 0;
-    for (const entry of entries) {
-      const before = cursor.files[entry.name];
-      if (!force && looksUnchanged(entry, before)) {
-        unchanged += 1;
-        continue;
-      }
-      const from = await unreadStart(entry, before, force);
-      const read = await ingestFileLines({
-        path: entry.path,
-        name: entry.name,
-        start: from.start,
-        firstLine: from.firstLine,
-        lastLine: "only-if-complete",
+    for (const entry of files.changed(await listEventFiles(config.eventsDir), force)) {
+      const read = await readAppendedLines(entry, files.stored(entry.name), force, {
         archive,
         sink,
         wantsCommit: () => collector.size >= COMMIT_EVERY_RECORDS,
         commit: commitAndMark, // marks the files read before this one; this one's fingerprint moves once it is read to its end
       });
       if (read.lines > 0) ctx.progress.page(EMBEDDED_PROGRESS_SOURCE, read.lines);
-      else unchanged += 1;
-      const { hash } = await hashFileRange(entry.path, from.start, read.end, from.hash);
-      readSinceCommit.push([entry.name, { size: entry.size, mtimeMs: entry.mtimeMs, consumed: read.end, sha256: hash.digest("hex") }]);
+      else files.countUnchanged();
+      files.stage(entry.name, read.fingerprint);
       // Small files are committed together: every commit rewrites a month of the table.
       if (collector.size >= COMMIT_EVERY_RECORDS) await commitAndMark();
     }
     await commitAndMark();
-    const present = new Set(entries.map((entry) => entry.name));
-    for (const name of Object.keys(cursor.files)) if (!present.has(name)) delete cursor.files[name];
-    ctx.progress.note(`[embedded] event files: ${entries.length - unchanged} read, ${unchanged} unchanged`);
+    ctx.progress.note(`[embedded] event files: ${files.finish()}`);
     state.watermarks = { ...state.watermarks, files: ctx.now.toISOString() };
     state.lastSuccessAt = new Date().toISOString();
     await saveState();

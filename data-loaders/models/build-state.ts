@@ -46,7 +46,7 @@ import {
 } from "../lake/index.js";
 import { checkModelGrain } from "./grain.js";
 import { ModelError } from "./model-error.js";
-import type { Model } from "./run.js";
+import type { Model } from "./model.js";
 import { SOURCE_TABLES } from "./source-tables.js";
 
 /** Bump when the layout of the persisted models or the meaning of the state changes. */

@@ -12,7 +12,7 @@
 import { quoteIdentifier } from "../lake/duckdb.js";
 import type { LakeReader } from "../lake/index.js";
 import { ModelError } from "./model-error.js";
-import type { Model } from "./run.js";
+import type { Model } from "./model.js";
 
 export class ModelGrainError extends ModelError {
   constructor(model: string, message: string) {

@@ -21,41 +21,10 @@ import { z } from "zod";
 import { quoteIdentifier, quoteLiteral } from "../lake/duckdb.js";
 import { fsyncDirectory, TEMP_FILE_PREFIX, tempPathBeside, writeFileAtomic } from "../lake/fs-atomic.js";
 import { buildIntoState, type ModelsBuildReport, type ModelsBuildStep } from "./build-state.js";
+import { MODEL_LAYERS, type Model, type ModelColumn, type ModelLayer } from "./model.js";
 import { ModelError } from "./model-error.js";
 
 export const MODELS_DIR = dirname(fileURLToPath(import.meta.url));
-export const MODEL_LAYERS = ["staging", "marts"] as const;
-export type ModelLayer = (typeof MODEL_LAYERS)[number];
-
-export interface ModelColumn {
-  name: string;
-  meaning: string;
-}
-
-export interface Model {
-  layer: ModelLayer;
-  name: string;
-  /** The header comment's prose: what one row is. */
-  description: string;
-  /** From `-- @column name: meaning` lines; the catalog and a test check them against the real columns. */
-  columns: ModelColumn[];
-  sql: string;
-  /** Other models this one reads, as `layer.name`. */
-  dependsOn: string[];
-  /**
-   * From `-- @incremental_key column`: the model's rows of one value of this column
-   * depend only on the source record with that primary key, so the model can be
-   * updated by replacing the rows of the keys that changed (see build-state.ts).
-   */
-  incrementalKey?: string;
-  /**
-   * The model's grain, from `-- @unique a, b`: no two rows share these columns. Every
-   * model declares one; every build checks it (see contracts.ts) and fails on a duplicate.
-   */
-  unique: string[];
-  /** From `-- @not_null a, b`: columns that may never be NULL, checked like the grain. */
-  notNull: string[];
-}
 
 export { type ModelsBuildReport, type ModelsBuildStep } from "./build-state.js";
 export { ModelError } from "./model-error.js";

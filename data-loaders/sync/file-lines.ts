@@ -18,7 +18,6 @@
  * empty line, and its quarantine entry travels in the chunk's `requestBody`, so a replay
  * quarantines exactly what the sync did.
  */
-import { createHash, type Hash } from "node:crypto";
 import { open } from "node:fs/promises";
 import { isUtf8 } from "node:buffer";
 import { z } from "zod";
@@ -27,7 +26,8 @@ import type { RawArchiveWriter } from "../lake/index.js";
 
 /** Longest line read: 8 MiB (a real session or event is a few kB; a staged row may not pass 64 MB). */
 export const MAX_LINE_BYTES = 8 * 1024 * 1024;
-const READ_BUFFER_BYTES = 1024 * 1024;
+/** Bytes read from a file at a time (lines here, hashes in file-cursor.ts). */
+export const READ_BUFFER_BYTES = 1024 * 1024;
 /** Text per archived chunk: bounds the archive's lines and what a chunk holds in memory. */
 const CHUNK_TEXT_BYTES = 4 * 1024 * 1024;
 const NEWLINE = 0x0a;
@@ -257,25 +257,4 @@ export async function ingestFileLines(options: IngestFileOptions): Promise<{ end
   }
   await archiveChunk();
   return { end, lines };
-}
-
-/** Feeds bytes [start, end) of `path` to `hash` through a fixed buffer, counting newlines. */
-export async function hashFileRange(path: string, start: number, end: number, hash: Hash = createHash("sha256")): Promise<{ hash: Hash; newlines: number; bytes: number }> {
-  const handle = await open(path, "r");
-  let newlines = 0;
-  let position = start;
-  try {
-    const buffer = Buffer.alloc(READ_BUFFER_BYTES);
-    while (position < end) {
-      const { bytesRead } = await handle.read(buffer, 0, Math.min(buffer.length, end - position), position);
-      if (bytesRead === 0) break;
-      const piece = buffer.subarray(0, bytesRead);
-      hash.update(piece);
-      for (let index = piece.indexOf(NEWLINE); index !== -1; index = piece.indexOf(NEWLINE, index + 1)) newlines += 1;
-      position += bytesRead;
-    }
-  } finally {
-    await handle.close();
-  }
-  return { hash, newlines, bytes: position - start };
 }

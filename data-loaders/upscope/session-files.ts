@@ -4,9 +4,10 @@
  * "recent sessions". Every `*.json` (an array of sessions, or one session), `*.ndjson`
  * and `*.jsonl` file in the folder is read (names starting with "." or "_" are skipped:
  * temporary and hidden files). Each file is tracked by a fingerprint so an unchanged
- * file is not read again: size and mtime decide "unchanged" without reading; when they
- * moved, the content hash decides whether the content really changed (a copy that only
- * touched the mtime is not parsed again).
+ * file is not read again (sync/file-cursor.ts' `WholeFileFingerprint`): size and mtime
+ * decide "unchanged" without reading; when they moved, the content hash decides whether
+ * the content really changed (a copy that only touched the mtime is not parsed again).
+ * A changed file is read again whole.
  *
  * Bad input is a problem of its own line or record, never of the source: NDJSON files
  * are streamed line by line (sync/file-lines.ts: strict UTF-8, 8 MiB per line, a depth
@@ -14,68 +15,20 @@
  * a record in it that is nested too deeply or longer than 8 MiB is quarantined by its
  * index. A file with problems is still marked as read: it is read again only once it changes.
  */
-import { createHash } from "node:crypto";
-import { readdir, readFile, stat } from "node:fs/promises";
-import { basename, join } from "node:path";
-import { z } from "zod";
+import { readFile } from "node:fs/promises";
 import { describeJsonSyntaxError, MAX_JSON_DEPTH, nestedDeeperThan } from "../../embedded/json-text.js";
-import { firstNonUtf8Line, formatBytes, hashFileRange, MAX_LINE_BYTES, parseLineText } from "../sync/file-lines.js";
+import { listFiles, sha256, sha256OfFile, type FileEntry } from "../sync/file-cursor.js";
+import { firstNonUtf8Line, formatBytes, MAX_LINE_BYTES, parseLineText } from "../sync/file-lines.js";
 import { SessionFileEnvelope } from "./schemas.js";
 
 /** Largest `.json` file read (whole: a JSON document cannot be cut into lines). NDJSON files have no limit. */
 export const MAX_JSON_FILE_BYTES = 256 * 1024 * 1024;
 
-export interface SessionFileEntry {
-  /** Name inside the folder: the file's identity in the state and its record ids in quarantine. */
-  name: string;
-  path: string;
-  size: number;
-  mtimeMs: number;
-}
-
-export const FileFingerprint = z.object({ size: z.number(), mtimeMs: z.number(), sha256: z.string() });
-export type FileFingerprint = z.infer<typeof FileFingerprint>;
-
-/** What the source state keeps about files (in `cursor`): the fingerprint of each file fully committed. */
-export const SessionFilesCursor = z.object({ files: z.record(z.string(), FileFingerprint) });
-export type SessionFilesCursor = z.infer<typeof SessionFilesCursor>;
-
-/** Reads the stored cursor; anything unreadable counts as "no file processed yet" (re-reading is safe). */
-export function readFilesCursor(cursor: unknown): SessionFilesCursor {
-  const parsed = SessionFilesCursor.safeParse(cursor);
-  return parsed.success ? parsed.data : { files: {} };
-}
-
 const SESSION_FILE = /\.(json|ndjson|jsonl)$/i;
 
-export function isSessionFileName(name: string): boolean {
-  return SESSION_FILE.test(name) && !name.startsWith(".") && !name.startsWith("_");
-}
-
 /** The session files at `location` (a folder, or one file), sorted by name. */
-export async function listSessionFiles(location: string): Promise<SessionFileEntry[]> {
-  let info;
-  try {
-    info = await stat(location);
-  } catch (error) {
-    if (error instanceof Error && "code" in error && error.code === "ENOENT") {
-      throw new Error(`UPSCOPE_SESSION_FILES points to ${location}, which does not exist`);
-    }
-    throw error;
-  }
-  if (info.isFile()) return [{ name: basename(location), path: location, size: info.size, mtimeMs: info.mtimeMs }];
-  const entries: SessionFileEntry[] = [];
-  for (const name of (await readdir(location)).filter(isSessionFileName).sort()) {
-    const path = join(location, name);
-    const fileInfo = await stat(path);
-    if (fileInfo.isFile()) entries.push({ name, path, size: fileInfo.size, mtimeMs: fileInfo.mtimeMs });
-  }
-  return entries;
-}
-
-/** True when size and mtime are those of the fingerprint: the file is taken as unchanged without reading it. */
-export function looksUnchanged(entry: SessionFileEntry, stored: FileFingerprint | undefined): boolean {
-  return stored !== undefined && stored.size === entry.size && stored.mtimeMs === entry.mtimeMs;
+export function listSessionFiles(location: string): Promise<FileEntry[]> {
+  return listFiles(location, { pattern: SESSION_FILE, variable: "UPSCOPE_SESSION_FILES", singleFile: true });
 }
 
 export interface SessionFileRecord {
@@ -160,14 +113,13 @@ export function parseSessionFile(name: string, text: string): ParsedSessionFile 
 export type JsonSessionFileContent = { ok: true; text: string; sha256: string } | { ok: false; problem: SessionFileProblem; sha256: string };
 
 /** Reads a `.json` session file whole, strictly as UTF-8, up to MAX_JSON_FILE_BYTES. */
-export async function readJsonSessionFile(entry: SessionFileEntry): Promise<JsonSessionFileContent> {
+export async function readJsonSessionFile(entry: FileEntry): Promise<JsonSessionFileContent> {
   if (entry.size > MAX_JSON_FILE_BYTES) {
-    const { hash } = await hashFileRange(entry.path, 0, Number.POSITIVE_INFINITY);
     const message = `file larger than ${formatBytes(MAX_JSON_FILE_BYTES)} (${entry.size} bytes): not read; write large exports as NDJSON, one session per line`;
-    return { ok: false, sha256: hash.digest("hex"), problem: { position: entry.name, fieldPath: "(file)", message, raw: { bytes: entry.size } } };
+    return { ok: false, sha256: await sha256OfFile(entry.path), problem: { position: entry.name, fieldPath: "(file)", message, raw: { bytes: entry.size } } };
   }
   const bytes = await readFile(entry.path);
-  const digest = createHash("sha256").update(bytes).digest("hex");
+  const digest = sha256(bytes);
   const badLine = firstNonUtf8Line(bytes);
   if (badLine !== undefined) {
     return { ok: false, sha256: digest, problem: { position: entry.name, fieldPath: "(file)", message: `not valid UTF-8 (line ${badLine})`, raw: { bytes: bytes.length } } };

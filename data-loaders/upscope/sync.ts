@@ -34,24 +34,15 @@
  */
 import { createHttpClient, type HttpClient } from "../http/index.js";
 import { openLakeDuckDB, lakeTableExists, type Lake } from "../lake/index.js";
-import type { SourceState } from "../lake/state.js";
 import type { Pseudonymizer } from "../privacy.js";
 import { commitRows } from "../sync/commit.js";
 import { readFrom, saveQuarantine, type SourceRunContext, type SourceRunResult } from "../sync/context.js";
-import { chunkOf, hashFileRange, ingestFileLines, replayChunk, type LineSink } from "../sync/file-lines.js";
+import { openFilesState, sha256OfFile, WholeFileFingerprint } from "../sync/file-cursor.js";
+import { chunkOf, ingestFileLines, replayChunk, type LineSink } from "../sync/file-lines.js";
 import { pick } from "../sync/validate.js";
 import { UpscopeClient, upscopePolicy, type UpscopeExchange } from "./client.js";
 import { ListResponseEnvelope, VisitorResponseEnvelope } from "./schemas.js";
-import {
-  isLineDelimited,
-  listSessionFiles,
-  looksUnchanged,
-  parseSessionFile,
-  readFilesCursor,
-  readJsonSessionFile,
-  type SessionFileProblem,
-  type SessionFilesCursor,
-} from "./session-files.js";
+import { isLineDelimited, listSessionFiles, parseSessionFile, readJsonSessionFile, type SessionFileProblem } from "./session-files.js";
 import { mapSession, SESSIONS_TABLE, UpscopeCollector, VISITORS_TABLE, type UpscopeBatch } from "./stream.js";
 
 const SOURCE = "upscope";
@@ -232,14 +223,7 @@ function ingestVisitor(collector: UpscopeCollector, shortId: string, visitor: Re
 export async function syncUpscope(ctx: SourceRunContext): Promise<SourceRunResult> {
   const config = ctx.config.sources.upscope;
   if (!config) throw new Error("upscope is not configured");
-  const stored = await ctx.lake.readState(SOURCE);
-  const state: SourceState = {
-    watermarks: { ...(stored?.watermarks ?? {}) },
-    lastSuccessAt: stored?.lastSuccessAt ?? null,
-    lastRunId: ctx.runId,
-    cursor: readFilesCursor(stored?.cursor),
-  };
-  const filesCursor = state.cursor as SessionFilesCursor;
+  const { state, files } = await openFilesState(ctx.lake, SOURCE, ctx.runId, WholeFileFingerprint);
   const saveState = () => ctx.lake.writeState(SOURCE, state);
 
   const archive = await ctx.lake.openRawArchive(SOURCE, ctx.runId);
@@ -261,21 +245,14 @@ export async function syncUpscope(ctx: SourceRunContext): Promise<SourceRunResul
     // 1. Session files: the history.
     if (config.sessionFiles !== undefined) {
       const force = ctx.full || ctx.since !== undefined;
-      const entries = await listSessionFiles(config.sessionFiles);
-      let skipped = 0;
-      for (const entry of entries) {
-        const before = filesCursor.files[entry.name];
-        if (!force && looksUnchanged(entry, before)) {
-          skipped += 1;
-          continue;
-        }
+      for (const entry of files.changed(await listSessionFiles(config.sessionFiles), force)) {
         const content = isLineDelimited(entry.name) ? undefined : await readJsonSessionFile(entry);
-        const digest = content?.sha256 ?? (await hashFileRange(entry.path, 0, Number.POSITIVE_INFINITY)).hash.digest("hex");
+        const digest = content?.sha256 ?? (await sha256OfFile(entry.path));
         const fingerprint = { size: entry.size, mtimeMs: entry.mtimeMs, sha256: digest };
         const fetchedAt = new Date().toISOString();
-        if (!force && before?.sha256 === fingerprint.sha256) {
+        if (!force && files.stored(entry.name)?.sha256 === fingerprint.sha256) {
           // Touched, not changed: remember the new mtime so the next run skips it without reading.
-          skipped += 1;
+          files.countUnchanged();
         } else if (content === undefined) {
           const read = await ingestFileLines({
             path: entry.path,
@@ -301,13 +278,10 @@ export async function syncUpscope(ctx: SourceRunContext): Promise<SourceRunResul
           ctx.progress.page(SOURCE, 1);
           await commit(collector);
         }
-        filesCursor.files[entry.name] = fingerprint;
+        files.mark(entry.name, fingerprint);
         await saveState();
       }
-      // Forget files that are gone (their records stay in the lake).
-      const present = new Set(entries.map((entry) => entry.name));
-      for (const name of Object.keys(filesCursor.files)) if (!present.has(name)) delete filesCursor.files[name];
-      ctx.progress.note(`[upscope] session files: ${entries.length - skipped} read, ${skipped} unchanged`);
+      ctx.progress.note(`[upscope] session files: ${files.finish()}`);
       known = await loadKnownVisitors(ctx.lake);
     }
 

@@ -7,8 +7,8 @@
 // newest record). Counts, field names and short examples only, never a record;
 // the sync keeps no example from personal fields, and one that looks like an email, a
 // link or an address is dropped here again.
-import { DRIFT_KIND_LABELS, safeExample, type DriftKind } from "../../data-loaders/drift/policy.js";
-import { DRIFT_TABLE } from "../../data-loaders/drift/ledger.js";
+import { DRIFT_KIND_LABELS, DRIFT_TABLE } from "../../data-loaders/drift/ledger.js";
+import { safeExample, type DriftKind } from "../../data-loaders/drift/policy.js";
 import { openLakeDuckDB, quoteIdentifier, quoteLiteral } from "../../data-loaders/lake/index.js";
 import { siteLakeRoot } from "../../data-loaders/site.js";
 import { PUBLISHED_HISTORY_DAYS, publishJson } from "./publish-marts.js";

@@ -1,7 +1,8 @@
 import { describe, expect, it } from "vitest";
 import type { MeasuredRun } from "../../bench/lib/measure.js";
 import { descendantsOf, labelFromArgv, peakBetween } from "../../bench/lib/measure.js";
-import { estimateEnterprise, syncPhases, type SyncRun } from "../../bench/scale.js";
+import type { SyncRun } from "../../bench/lib/results.js";
+import { estimateEnterprise, syncPhases } from "../../bench/scale.js";
 
 const MIB = 2 ** 20;
 

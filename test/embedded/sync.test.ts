@@ -11,7 +11,7 @@ import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { loadConfig } from "../../data-loaders/config.js";
 import { EMBEDDED_PROGRESS_SOURCE, withEmbeddedConfig } from "../../data-loaders/embedded/config.js";
-import { unreadPart, sha256 } from "../../data-loaders/embedded/event-files.js";
+import { unreadPart, sha256 } from "../../data-loaders/sync/file-cursor.js";
 import { EVENTS_TABLE } from "../../data-loaders/embedded/stream.js";
 import { replayEmbedded, syncEmbedded } from "../../data-loaders/embedded/sync.js";
 import { createOfflineDuckDB, openLake, openLakeDuckDB, quoteLiteral, stateFilePath, tableDirectory } from "../../data-loaders/lake/index.js";

@@ -21,7 +21,7 @@ import { SyncProgress } from "../../data-loaders/sync/progress.js";
 const NIGHT_1 = "2026-05-14T19:00:00.000Z";
 const NIGHT_2 = "2026-05-15T19:00:00.000Z";
 const SIMULATION = { seed: 5, days: 10, scale: 1 };
-const KILLED_AT = join(process.cwd(), "test", "models", "build-killed-at.ts");
+const KILLED_AT = join(process.cwd(), "test", "models", "fixtures", "build-killed-at.ts");
 const BUILD: BuildModelsOptions = { publishText: false, demo: true, builtAt: new Date("2026-05-16T00:00:00Z") };
 
 let dir: string;
