@@ -7,7 +7,7 @@
 import { accessSync, constants, existsSync, realpathSync, statSync } from "node:fs";
 import { dirname, resolve } from "node:path";
 import { z } from "zod";
-import { SIMULATED_DRIFT_KINDS, type SimulatedDriftKind } from "./drift/simulated-kinds.js";
+import { SIMULATED_DRIFT_KINDS, type SimulatedDriftKind } from "./drift/policy.js";
 
 export class ConfigError extends Error {
   constructor(message: string) {

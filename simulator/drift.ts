@@ -11,7 +11,7 @@
  * response and in the export, which writes the drifted records as served (so the
  * ground truth contains the drift) and lists them in `drift.ndjson`.
  */
-import { SIMULATED_DRIFT_KINDS, type SimulatedDriftKind } from "../data-loaders/drift/simulated-kinds.js";
+import { SIMULATED_DRIFT_KINDS, type SimulatedDriftKind } from "../data-loaders/drift/policy.js";
 import { unitFromKey } from "./rng.js";
 
 export { SIMULATED_DRIFT_KINDS, type SimulatedDriftKind };
