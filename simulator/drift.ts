@@ -11,17 +11,10 @@
  * response and in the export, which writes the drifted records as served (so the
  * ground truth contains the drift) and lists them in `drift.ndjson`.
  */
+import { SIMULATED_DRIFT_KINDS, type SimulatedDriftKind } from "../data-loaders/drift/policy.js";
 import { unitFromKey } from "./rng.js";
 
-export const SIMULATED_DRIFT_KINDS = [
-  "unknown_enum_value",
-  "number_as_string",
-  "number_for_string",
-  "null_in_array",
-  "unknown_field",
-  "missing_optional",
-] as const;
-export type SimulatedDriftKind = (typeof SIMULATED_DRIFT_KINDS)[number];
+export { SIMULATED_DRIFT_KINDS, type SimulatedDriftKind };
 
 export interface DriftSettings {
   /** Share of records (0..1) that drift. */

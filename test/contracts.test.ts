@@ -10,7 +10,7 @@ import { checkContracts, compareReturnedHours, readRunManifests, tableShrinks, w
 import { loadConfig } from "../data-loaders/config.js";
 import { openLake } from "../data-loaders/lake/index.js";
 import { parseSyncArgs } from "../data-loaders/sync/cli-args.js";
-import { runSync } from "../data-loaders/sync/engine.js";
+import { runSync } from "../data-loaders/sync/demo.js";
 import { SyncProgress } from "../data-loaders/sync/progress.js";
 
 const NIGHT_1 = "2026-05-14T19:00:00.000Z";

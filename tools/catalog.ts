@@ -10,6 +10,7 @@ import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { createOfflineDuckDB, quoteLiteral } from "../data-loaders/lake/index.js";
 import { buildModels, loadModels, martPath } from "../data-loaders/models/run.js";
+import { SOURCE_DEFINITIONS } from "../data-loaders/sources/index.js";
 
 const projectRoot = fileURLToPath(new URL("..", import.meta.url));
 export const CATALOG_PATH = join(projectRoot, "docs", "catalog.md");
@@ -68,6 +69,14 @@ export async function renderCatalog(): Promise<string> {
   }
   lines.push("## Staging models", "", "Cleaned, typed copies of one source each; marts read them. Not published.", "");
   lines.push("| model | one row is |", "| --- | --- |", ...staging.map((model) => `| \`${model.name}\` | ${cell(model.description)} |`), "");
+  lines.push("## Sources", "", "The lake tables each source writes (data-loaders/sources/index.ts lists the sources), under `<SI_LAKE_DIR>/<source>/<table>/`; the staging models read them.", "");
+  lines.push("| source | table | primary key | partitioned by month of | resumes from |", "| --- | --- | --- | --- | --- |");
+  for (const source of SOURCE_DEFINITIONS) {
+    for (const table of source.tables) {
+      lines.push(`| ${cell(source.label)} | \`${source.name}.${table.name}\` | ${table.primaryKey.map((column) => `\`${column}\``).join(", ")} | \`${table.partitionColumn}\` | ${cell(source.cursor)} |`);
+    }
+  }
+  lines.push("");
   return lines.join("\n");
 }
 

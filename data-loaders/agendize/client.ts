@@ -6,7 +6,7 @@
  * A response is checked as an envelope only (an `items` array); records and the
  * summary are handed back unvalidated so the sync can quarantine a bad one alone.
  */
-import type { AgendizeConfig } from "../config.js";
+import type { AgendizeConfig } from "./config.js";
 import { jitteredExponentialPolicy, redactUrl, type HttpClient, type RetryPolicy } from "../http/index.js";
 import { ChatHistoryListItems, ErrorResponse } from "./schemas.js";
 

@@ -6,7 +6,7 @@
  * kill at any point loses nothing (those windows are read again) and duplicates
  * nothing (records merge by chat id, summaries by their requested window).
  */
-import type { AgendizeConfig } from "../config.js";
+import type { AgendizeConfig } from "./config.js";
 import { createHttpClient } from "../http/index.js";
 import { listRawArchiveRuns } from "../lake/index.js";
 import { commitRows, type MappedRow } from "../sync/commit.js";

@@ -31,6 +31,21 @@ import * as z from "zod";
 export const DRIFT_KINDS = ["unknown_enum_value", "number_as_string", "number_for_string", "null_in_array", "unknown_field"] as const;
 export type DriftKind = (typeof DRIFT_KINDS)[number];
 
+/**
+ * The kinds the demo simulator serves (simulator/drift.ts) and SI_DEMO_DRIFT_KINDS may
+ * name: the above, and an optional object left out (which the schemas accept as it is).
+ * Here, below both, so the configuration checks the variable without the simulator.
+ */
+export const SIMULATED_DRIFT_KINDS = [
+  "unknown_enum_value",
+  "number_as_string",
+  "number_for_string",
+  "null_in_array",
+  "unknown_field",
+  "missing_optional",
+] as const;
+export type SimulatedDriftKind = (typeof SIMULATED_DRIFT_KINDS)[number];
+
 /** One drift met in one record. `path` is generalised: `transcript.lines[].lineSeq`. */
 export interface DriftFinding {
   path: string;

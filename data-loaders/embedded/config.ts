@@ -1,25 +1,34 @@
 /**
  * Configuration of the embedded-events source: the folder of NDJSON files the
- * collector (embedded/collector) or an organisation's own endpoint writes.
- *
- * config.ts owns the environment; this module only says what the source needs
- * (`EMBEDDED_EVENTS_DIR`) and reads it from `SyncConfig.sources.embedded`, checked
+ * collector (embedded/collector) or an organisation's own endpoint writes
+ * (`EMBEDDED_EVENTS_DIR`), read from `SyncConfig.sources.embedded` and checked
  * with zod so the sync refuses a half-made configuration instead of guessing.
  */
 import { join } from "node:path";
 import { z } from "zod";
-import type { SourceName, SyncConfig } from "../config.js";
+import { optionalText, type SyncConfig } from "../settings.js";
 
 export const EMBEDDED_SOURCE = "embedded" as const;
 
 /** The name progress lines and run manifests use. */
-export const EMBEDDED_PROGRESS_SOURCE: SourceName = EMBEDDED_SOURCE;
+export const EMBEDDED_PROGRESS_SOURCE: string = EMBEDDED_SOURCE;
+
+export const EmbeddedEnv = z.object({
+  EMBEDDED_EVENTS_DIR: optionalText,
+});
+export type EmbeddedEnv = z.infer<typeof EmbeddedEnv>;
 
 export const EmbeddedConfig = z.object({
   /** Folder of `*.ndjson` / `*.jsonl` event files (EMBEDDED_EVENTS_DIR). */
   eventsDir: z.string().trim().min(1),
 });
 export type EmbeddedConfig = z.infer<typeof EmbeddedConfig>;
+
+declare module "../settings.js" {
+  interface SourceConfigs {
+    embedded?: EmbeddedConfig;
+  }
+}
 
 /** `config.sources.embedded`, validated; undefined when the source is not configured. */
 export function embeddedConfigOf(config: SyncConfig): EmbeddedConfig | undefined {

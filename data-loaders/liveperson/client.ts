@@ -4,7 +4,7 @@
  * envelope only; records are handed back unvalidated so that one bad record is
  * quarantined by the sync instead of failing its page.
  */
-import type { LivePersonConfig } from "../config.js";
+import type { LivePersonConfig } from "./config.js";
 import { livePersonPolicy, type HttpClient } from "../http/index.js";
 import { signOAuth1Request } from "./oauth1.js";
 import { CsdsDomainResponse, SearchResponseEnvelope, type SearchFilterInput, type SearchMetadata } from "./schemas.js";

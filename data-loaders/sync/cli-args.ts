@@ -3,7 +3,7 @@
  * documented in one place (the help text is the reference the README points to).
  */
 import { parseArgs } from "node:util";
-import { SOURCES, type SourceName } from "../config.js";
+import { SOURCE_DEFINITIONS, SOURCES, type SourceName } from "../sources/index.js";
 
 export const EXIT = {
   /** Everything synced; quarantined records, if any, stayed under the threshold. */
@@ -16,12 +16,15 @@ export const EXIT = {
 
 export const SYNC_HELP = `Usage: npm run sync -- [options]
 
-Pulls Upscope, LivePerson and Agendize into the Parquet lake, then rebuilds the
-SQL models. With no source configured in the environment it runs in demo mode
+Pulls every configured source into the Parquet lake, then rebuilds the SQL
+models. With no source configured in the environment it runs in demo mode
 against the embedded simulator.
 
+Sources:
+${SOURCE_DEFINITIONS.map((source) => `  ${source.name.padEnd(14)}  ${source.label}`).join("\n")}
+
 Options:
-  --source NAME   only this source: upscope, liveperson or agendize (repeatable)
+  --source NAME   only this source (one of the above; repeatable)
   --since DATE    re-read from this date (YYYY-MM-DD or ISO 8601), ignoring the
                   stored watermark; records fetched again replace the old ones
   --full          re-read the whole history (SI_HISTORY_DAYS, default 395 days)

@@ -3,7 +3,8 @@ import { fileURLToPath } from "node:url";
 import { ConfigError, loadConfig, loadDotEnv } from "../config.js";
 import { LakeLockedError, LakeProvenanceError } from "../lake/index.js";
 import { EXIT, parseSyncArgs, SYNC_HELP, UsageError } from "./cli-args.js";
-import { runSync } from "./engine.js";
+// Demo mode is wired here, at the command: the engine below never imports the simulator.
+import { runSync } from "./demo.js";
 
 async function main(): Promise<number> {
   let args;

@@ -1,5 +1,5 @@
 /** What every source's sync receives from the engine. */
-import type { SyncConfig } from "../config.js";
+import type { SyncConfig } from "../settings.js";
 import type { Lake } from "../lake/index.js";
 import type { Pseudonymizer } from "../privacy.js";
 import type { SyncProgress } from "./progress.js";

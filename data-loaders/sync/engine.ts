@@ -1,17 +1,16 @@
 /**
  * One sync run: every configured source in turn, each isolated (one failing
- * source does not stop the others), then the quarantine check. In demo mode the
- * embedded simulator is started on a free loopback port and stands in for all
- * three vendors, with its demo credentials.
+ * source does not stop the others), then the quarantine check. The sources are the
+ * registry's (sources/index.ts) unless the caller passes its own. In demo mode the
+ * caller's simulator (the sync CLI starts it: see demo.ts) stands in for
+ * the vendors, and each source points itself at it (its definition's `demo`); the
+ * engine never imports the simulator.
  */
 import { randomUUID } from "node:crypto";
-import { join } from "node:path";
-import { DEMO_CREDENTIALS, everyFaultAt, exportEmbeddedEventFiles, exportUpscopeSessionFiles, startSimulator, type SimulatorOptions } from "../../simulator/index.js";
-import { SOURCES, type SourceName, type SyncConfig } from "../config.js";
+import type { SyncConfig } from "../settings.js";
 import {
   acquireLakeLock,
   claimLakeProvenance,
-  DAMAGED_DIRECTORY,
   describeDamage,
   inspectLake,
   LakeDamageError,
@@ -20,152 +19,56 @@ import {
   TableInventoryHandle,
   type Lake,
 } from "../lake/index.js";
-import { replayAgendize, syncAgendize } from "../agendize/sync.js";
-import { replayLivePerson } from "../liveperson/replay.js";
-import { syncLivePerson } from "../liveperson/sync.js";
 import { buildModels, type BuiltMart } from "../models/run.js";
 import { hourKey, RETURNED_BY_HOUR_SPAN_HOURS, summarizeSourceTables, writeRunManifest } from "../contracts.js";
-import { replayUpscope, syncUpscope } from "../upscope/sync.js";
-import { demoEmbeddedEventsDir } from "../embedded/config.js";
-import { replayEmbedded, syncEmbedded } from "../embedded/sync.js";
 import { createPseudonymizer } from "../privacy.js";
 import { driftOf } from "../drift/ledger.js";
+import { demoSourcesConfig, type DemoSimulatorHost, type RunningDemoSimulator } from "../sources/definition.js";
+import { SOURCE_DEFINITIONS, type SourceList } from "../sources/index.js";
 import { EXIT, type SyncArgs } from "./cli-args.js";
 import { observeCommits } from "./commit.js";
+import { finishRestore, restoreFailure, type RestoreOutcome } from "./restore.js";
 import type { SourceRunContext, SourceRunResult } from "./context.js";
 import { SyncProgress } from "./progress.js";
 
-type SourceSync = (ctx: SourceRunContext) => Promise<SourceRunResult>;
-
-interface SourceRunner {
-  /** Fetch from the vendor into the lake. */
-  sync: SourceSync;
-  /** Rebuild the lake tables from the raw archive, fetching nothing (`--replay`). */
-  replay: SourceSync;
-}
-
-export const SOURCE_RUNNERS: Record<SourceName, SourceRunner> = {
-  upscope: { sync: syncUpscope, replay: replayUpscope },
-  liveperson: { sync: syncLivePerson, replay: replayLivePerson },
-  agendize: { sync: syncAgendize, replay: replayAgendize },
-  embedded: { sync: syncEmbedded, replay: replayEmbedded },
-};
+// Where the demo's Upscope history starts: the bench drivers export session files the same way.
+export { DEMO_SESSION_FILES_LAG_DAYS } from "../upscope/source.js";
 
 export interface SyncRunOptions {
   args: SyncArgs;
   progress?: SyncProgress;
-  /** Simulator settings for demo mode (tests pin the clock and switch faults on). */
-  demo?: SimulatorOptions;
+  /** The sources this run knows (default: the registry's). */
+  sources?: SourceList;
+  /** The simulator demo mode runs against, supplied by the top of the program. Required when the configuration is the demo's. */
+  demoSimulator?: DemoSimulatorHost;
   http?: SourceRunContext["http"];
 }
 
 export interface SyncRunResult {
   exitCode: number;
   demo: boolean;
-  results: Partial<Record<SourceName, SourceRunResult | { error: string }>>;
+  results: Partial<Record<string, SourceRunResult | { error: string }>>;
   marts: BuiltMart[];
   progress: SyncProgress;
 }
 
-/**
- * Demo Upscope history: the simulator's sessions that started more than this many days
- * before now, written as a customer's weekly export files; the API brings the later ones
- * (its recent sessions reach 30 days back, so the two overlap and merge by id).
- */
-export const DEMO_SESSION_FILES_LAG_DAYS = 7;
+/** A run that fetches nothing (a replay) still points demo sources somewhere: a port nothing listens on. */
+const NO_SIMULATOR_URL = "http://127.0.0.1:9";
 
 /**
- * The demo lifts the simulator's Upscope `/list` cap (100 by default, to show the trap):
- * the documented list has no paging, so with a cap a visitor who never co-browsed and is
- * not among the latest cannot be reached at all. Lifted, the demo lake equals the
- * simulator's ground truth. Demo options can still set a cap.
+ * The demo configuration: every source pointed at the simulator by its definition,
+ * after the simulator wrote the files the sources this run fetches from read.
  */
-export const DEMO_UPSCOPE_LIST_CAP = 1_000_000;
-
-/** Where demo mode writes the simulator's Upscope session files: inside the lake, under a "_" folder readers skip. */
-export function demoSessionFilesDir(lakeDir: string): string {
-  return join(lakeDir, "_demo", "upscope-session-files");
-}
-
-/** Points every source at the simulator with its demo credentials (and Upscope at the demo session files, if written). */
-export function demoConfig(config: SyncConfig, simulatorUrl: string, upscopeSessionFiles?: string): SyncConfig {
-  return {
-    ...config,
-    sources: {
-      upscope: {
-        baseUrl: `${simulatorUrl}/upscope/v1.3`,
-        onPremise: false,
-        auth: { kind: "api-key", apiKey: DEMO_CREDENTIALS.upscope.apiKey },
-        sessionFiles: upscopeSessionFiles,
-        concurrency: 4,
-      },
-      liveperson: {
-        accountId: DEMO_CREDENTIALS.liveperson.accountId,
-        csdsUrl: `${simulatorUrl}/liveperson/csds`,
-        auth: { kind: "bearer", token: DEMO_CREDENTIALS.liveperson.bearerToken },
-        source: "SupportInsights",
-        concurrency: 4,
-      },
-      agendize: {
-        baseUrl: `${simulatorUrl}/agendize/api/2.0`,
-        listPath: "/chat/history",
-        auth: { kind: "api-key", apiKey: DEMO_CREDENTIALS.agendize.apiKey, token: DEMO_CREDENTIALS.agendize.token },
-        companyTimeZone: "Europe/Paris",
-        windowDays: 7,
-        concurrency: 2,
-      },
-      // The simulator's recorder event files (written by runSync before the sources run).
-      embedded: { eventsDir: demoEmbeddedEventsDir(config.lakeDir) },
-    },
-  };
-}
-
-
-/** The simulator settings from SI_DEMO_* (SI_DEMO_FAULT_RATE switches every fault on at that rate). */
-export function demoSimulatorOptions(config: SyncConfig): SimulatorOptions {
-  const { seed, days, scale, faultRate, servedShare, driftRate, driftKinds } = config.demoSimulator;
-  return {
-    seed,
-    days,
-    scale,
-    faults: faultRate > 0 ? everyFaultAt(faultRate) : {},
-    servedShare,
-    ...(driftRate > 0 ? { drift: { rate: driftRate, ...(driftKinds ? { kinds: driftKinds } : {}) } } : {}),
-  };
-}
-
-/** What a run that found damaged month files did about them, per source. */
-interface RestoreOutcome {
-  /** Damaged tables of the source, with their files set aside. */
-  handles: TableInventoryHandle[];
-  /** Set when the restore failed or came back short: the source is then not synced in this run. */
-  problem?: string;
-}
-
-function restoreFailure(source: SourceName, detail: string): string {
-  return (
-    `${detail}; the damaged files are kept under ${DAMAGED_DIRECTORY}/ in the lake. Put a good copy back from a backup of the lake (at its old path) ` +
-    `and run \`${restoreCommand(source)}\`, or fetch the history again from the vendor with \`npm run sync -- --full --source ${source}\``
-  );
-}
-
-/**
- * Checks the partitions a replay rebuilt against what the inventory recorded. Returns
- * the problem when rows are missing, after noting what came back.
- */
-async function finishRestore(source: SourceName, handles: readonly TableInventoryHandle[], progress: SyncProgress): Promise<string | undefined> {
-  const short: string[] = [];
-  for (const handle of handles) {
-    for (const outcome of await handle.finishRestore()) {
-      const where = `${source}.${handle.table} month ${outcome.month}`;
-      if (outcome.recorded !== null && outcome.restored < outcome.recorded) {
-        short.push(`${where}: only ${outcome.restored} of the ${outcome.recorded} recorded rows could be rebuilt from the raw archive`);
-      } else {
-        progress.note(`lake: restored ${where} from the raw archive: ${outcome.restored} rows (${outcome.recorded ?? "none"} recorded)${outcome.setAsideTo ? `; the damaged file is kept at ${outcome.setAsideTo}` : ""}`);
-      }
-    }
+async function demoConfig(config: SyncConfig, sources: SourceList, host: DemoSimulatorHost, simulator: RunningDemoSimulator | undefined, args: SyncArgs, now: Date): Promise<SyncConfig> {
+  const files = new Map<string, string>();
+  for (const source of sources) {
+    const demoFiles = source.demo.files;
+    if (!simulator || !demoFiles || (args.sources.length > 0 && !(args.sources as readonly string[]).includes(source.name))) continue;
+    const dir = demoFiles.dir(config.lakeDir);
+    await simulator.exportFiles(source.name, dir, { startedBefore: demoFiles.startedBefore?.(now) });
+    files.set(source.name, dir);
   }
-  return short.length > 0 ? restoreFailure(source, short.join("; ")) : undefined;
+  return demoSourcesConfig(config, sources, { url: simulator?.url ?? NO_SIMULATOR_URL, lakeDir: config.lakeDir, credential: (source, name) => host.credential(source, name) }, files);
 }
 
 /**
@@ -176,44 +79,42 @@ async function finishRestore(source: SourceName, handles: readonly TableInventor
  * anything is written.
  */
 export async function runSync(baseConfig: SyncConfig, options: SyncRunOptions): Promise<SyncRunResult> {
+  const sources = options.sources ?? SOURCE_DEFINITIONS;
+  if (baseConfig.demo && !options.demoSimulator) throw new Error("demo mode needs the simulator: run the sync through its CLI (demo.ts supplies it)");
   const lock = await acquireLakeLock(baseConfig.lakeDir, { purpose: options.args.replay ? "sync --replay" : "sync" });
   try {
     await claimLakeProvenance(baseConfig.lakeDir, {
       filledBy: baseConfig.demo ? "demo" : "configured",
-      sources: SOURCES.filter((source) => baseConfig.sources[source] !== undefined),
+      sources: sources.map((source) => source.name).filter((source) => baseConfig.sources[source] !== undefined),
     });
-    return await runSyncLocked(baseConfig, options);
+    return await runSyncLocked(baseConfig, sources, options);
   } finally {
     await lock.release();
   }
 }
 
-async function runSyncLocked(baseConfig: SyncConfig, options: SyncRunOptions): Promise<SyncRunResult> {
+async function runSyncLocked(baseConfig: SyncConfig, sources: SourceList, options: SyncRunOptions): Promise<SyncRunResult> {
   const { args } = options;
   const progress = options.progress ?? new SyncProgress(undefined, undefined, args.quiet);
   const now = args.now ?? new Date();
+  const demoHost = baseConfig.demo ? options.demoSimulator : undefined;
   // A replay fetches nothing, so it needs no simulator even in demo mode.
-  const simulatorOptions: SimulatorOptions = { now, upscopeListCap: DEMO_UPSCOPE_LIST_CAP, ...demoSimulatorOptions(baseConfig), ...options.demo };
-  const simulator = baseConfig.demo && !args.replay ? await startSimulator(simulatorOptions) : undefined;
-  let upscopeSessionFiles: string | undefined;
+  const simulator = demoHost && !args.replay ? await demoHost.start(now) : undefined;
+  let config = baseConfig;
   let lake: Lake;
   try {
-    // Demo Upscope history: the simulator's sessions older than the lag, as weekly export files.
-    if (simulator && (args.sources.length === 0 || args.sources.includes("upscope"))) {
-      upscopeSessionFiles = demoSessionFilesDir(baseConfig.lakeDir);
-      const startedBefore = new Date(now.getTime() - DEMO_SESSION_FILES_LAG_DAYS * 24 * 3600 * 1000);
-      await exportUpscopeSessionFiles(simulatorOptions, upscopeSessionFiles, { startedBefore });
-    }
-    // Demo embedded events: what the recorder would have collected for the simulator's sessions.
-    if (simulator && (args.sources.length === 0 || args.sources.includes("embedded"))) {
-      await exportEmbeddedEventFiles(simulatorOptions, demoEmbeddedEventsDir(baseConfig.lakeDir));
-    }
+    if (demoHost) config = await demoConfig(baseConfig, sources, demoHost, simulator, args, now);
     lake = await openLake(baseConfig.lakeDir);
   } catch (error) {
     await simulator?.stop();
     throw error;
   }
-  const config = baseConfig.demo ? demoConfig(baseConfig, simulator?.url ?? "http://127.0.0.1:9", upscopeSessionFiles) : baseConfig;
+  const names = sources.map((source) => source.name);
+  const definitionOf = (name: string) => {
+    const source = sources.find((definition) => definition.name === name);
+    if (!source) throw new Error(`no source named ${name} in this run`);
+    return source;
+  };
   if (simulator) progress.note(`demo mode: no source configured, using the embedded simulator at ${simulator.url}`);
   const results: SyncRunResult["results"] = {};
   let failed = false;
@@ -233,7 +134,7 @@ async function runSyncLocked(baseConfig: SyncConfig, options: SyncRunOptions): P
     http: options.http ?? {},
   });
   const newRunId = (kind: string) => `${new Date().toISOString().replace(/[:.]/g, "-")}-${kind}${randomUUID().slice(0, 8)}`;
-  const manifest = async (source: SourceName, runId: string, startedAt: Date, outcome: { ok: true; result: SourceRunResult } | { ok: false; error: string }, replay: boolean, returnedByHour: Map<string, Map<string, number>>) => {
+  const manifest = async (source: string, runId: string, startedAt: Date, outcome: { ok: true; result: SourceRunResult } | { ok: false; error: string }, replay: boolean, returnedByHour: Map<string, Map<string, number>>) => {
     const counters = progress.snapshot().get(source);
     const finishedAt = new Date();
     await writeRunManifest(lake.root, {
@@ -257,7 +158,7 @@ async function runSyncLocked(baseConfig: SyncConfig, options: SyncRunOptions): P
     });
   };
   try {
-    const wanted = args.sources.length > 0 ? args.sources : SOURCES.filter((source) => config.sources[source] !== undefined);
+    const wanted: readonly string[] = args.sources.length > 0 ? args.sources : names.filter((source) => config.sources[source] !== undefined);
 
     // Before anything is written: is every month file what the lake recorded? A damaged
     // one (missing, truncated, changed) is set aside and its source rebuilt from the raw
@@ -265,10 +166,10 @@ async function runSyncLocked(baseConfig: SyncConfig, options: SyncRunOptions): P
     // are checked. A truncated file would also break every reader of the lake, so all
     // damaged files are set aside before any source runs.
     const damages = await inspectLake(lake.root);
-    const restores = new Map<SourceName, RestoreOutcome>();
+    const restores = new Map<string, RestoreOutcome>();
     for (const damage of damages) progress.note(`lake: ${describeDamage(damage)}`);
     const setAsideRun = newRunId("damaged-");
-    for (const source of SOURCES) {
+    for (const source of names) {
       const tables = [...new Set(damages.filter((damage) => damage.source === source).map((damage) => damage.table))];
       if (tables.length === 0) continue;
       lakeDamaged = true;
@@ -291,7 +192,7 @@ async function runSyncLocked(baseConfig: SyncConfig, options: SyncRunOptions): P
         const runId = newRunId("restore-");
         const startedAt = new Date();
         try {
-          const result = await SOURCE_RUNNERS[source].replay(contextFor(runId));
+          const result = await definitionOf(source).replay(contextFor(runId));
           restore.problem = await finishRestore(source, restore.handles, progress);
           if (!wanted.includes(source)) await manifest(source, runId, startedAt, { ok: true, result }, true, new Map());
         } catch (error) {
@@ -313,7 +214,7 @@ async function runSyncLocked(baseConfig: SyncConfig, options: SyncRunOptions): P
     }
 
     for (const source of wanted) {
-      const runner = SOURCE_RUNNERS[source];
+      const runner = definitionOf(source);
       const run = args.replay ? runner.replay : runner.sync;
       const restore = restores.get(source);
       if (restore?.problem !== undefined) continue; // failed above, with the way to restore it

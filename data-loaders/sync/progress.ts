@@ -4,7 +4,6 @@
  * The engineer on call reads these lines in a nightly log, so every line names its
  * source and carries absolute counts, not just a spinner.
  */
-import type { SourceName } from "../config.js";
 import type { DriftKind } from "../drift/policy.js";
 
 export interface SourceCounters {
@@ -24,7 +23,7 @@ export interface SourceCounters {
 }
 
 export class SyncProgress {
-  private readonly counters = new Map<SourceName, SourceCounters>();
+  private readonly counters = new Map<string, SourceCounters>();
   private lastPrint = 0;
 
   constructor(
@@ -33,7 +32,7 @@ export class SyncProgress {
     private readonly quiet = false,
   ) {}
 
-  start(source: SourceName): void {
+  start(source: string): void {
     this.counters.set(source, {
       pages: 0,
       records: 0,
@@ -50,39 +49,39 @@ export class SyncProgress {
     if (!this.quiet) this.write(`[${source}] starting`);
   }
 
-  private get(source: SourceName): SourceCounters {
+  private get(source: string): SourceCounters {
     const counters = this.counters.get(source);
     if (!counters) throw new Error(`progress for ${source} was not started`);
     return counters;
   }
 
-  page(source: SourceName, records: number): void {
+  page(source: string, records: number): void {
     const counters = this.get(source);
     counters.pages += 1;
     counters.records += records;
     this.maybePrint(source);
   }
 
-  retry(source: SourceName): void {
+  retry(source: string): void {
     this.get(source).retries += 1;
   }
 
-  quarantine(source: SourceName, count = 1): void {
+  quarantine(source: string, count = 1): void {
     this.get(source).quarantined += count;
   }
 
   /** One record kept with drift, of these kinds. */
-  drift(source: SourceName, kinds: readonly DriftKind[]): void {
+  drift(source: string, kinds: readonly DriftKind[]): void {
     const counters = this.get(source);
     counters.drifted += 1;
     for (const kind of new Set(kinds)) counters.driftKinds[kind] = (counters.driftKinds[kind] ?? 0) + 1;
   }
 
-  written(source: SourceName, rows: number): void {
+  written(source: string, rows: number): void {
     this.get(source).written += rows;
   }
 
-  finish(source: SourceName, outcome: { ok: true } | { ok: false; error: string }): void {
+  finish(source: string, outcome: { ok: true } | { ok: false; error: string }): void {
     const counters = this.get(source);
     counters.finishedAt = this.clock();
     counters.status = outcome.ok ? "ok" : "failed";
@@ -93,7 +92,7 @@ export class SyncProgress {
   }
 
   /** The warning for a source that kept drifted records, or undefined. Counts and kinds only: never a value. */
-  private driftWarning(source: SourceName, counters: SourceCounters): string | undefined {
+  private driftWarning(source: string, counters: SourceCounters): string | undefined {
     if (counters.drifted === 0) return undefined;
     const kinds = Object.entries(counters.driftKinds)
       .sort(([a], [b]) => a.localeCompare(b))
@@ -102,7 +101,7 @@ export class SyncProgress {
     return `warning: ${counters.drifted} ${source} records kept with vendor drift (${kinds}); kept, not quarantined: see the drift ledger on the Data page`;
   }
 
-  skip(source: SourceName, reason: string): void {
+  skip(source: string, reason: string): void {
     this.counters.set(source, {
       pages: 0, records: 0, retries: 0, quarantined: 0, drifted: 0, driftKinds: {}, written: 0,
       startedAt: this.clock(), finishedAt: this.clock(), status: "skipped", error: reason,
@@ -114,7 +113,7 @@ export class SyncProgress {
     this.write(line);
   }
 
-  snapshot(): ReadonlyMap<SourceName, Readonly<SourceCounters>> {
+  snapshot(): ReadonlyMap<string, Readonly<SourceCounters>> {
     return this.counters;
   }
 
@@ -125,7 +124,7 @@ export class SyncProgress {
     return `${counters.pages} pages, ${counters.records} records (${rate}/s), ${counters.retries} retries, ${counters.quarantined} quarantined${drift}`;
   }
 
-  private maybePrint(source: SourceName): void {
+  private maybePrint(source: string): void {
     if (this.quiet) return;
     const now = this.clock();
     if (now - this.lastPrint < 1000) return;

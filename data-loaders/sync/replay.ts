@@ -5,7 +5,6 @@
  * later copy of a record replaces an earlier one exactly as it did when fetched.
  * Rows are committed in batches to keep memory flat over a year of archives.
  */
-import type { SourceName } from "../config.js";
 import type { ArchivedResponse, TableSpec } from "../lake/index.js";
 import { COMMIT_BATCH_ROWS, commitRows, type MappedRow } from "./commit.js";
 import { saveQuarantine, type SourceRunContext, type SourceRunResult } from "./context.js";
@@ -20,7 +19,7 @@ export interface ReplayedResponse {
 
 export async function replayArchive(
   ctx: SourceRunContext,
-  source: SourceName,
+  source: string,
   mapResponse: (response: ArchivedResponse) => ReplayedResponse | undefined,
 ): Promise<SourceRunResult> {
   const pending = new Map<TableSpec, Map<string, MappedRow>>();

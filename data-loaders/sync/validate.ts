@@ -12,12 +12,11 @@
  * its drift registered on the validated value for the drift ledger.
  */
 import type { z } from "zod";
-import type { SourceName } from "../config.js";
 import { noteDrift } from "../drift/ledger.js";
 import { parseWithDrift, type DriftFinding } from "../drift/policy.js";
 
 export interface QuarantineEntry {
-  source: SourceName;
+  source: string;
   stream: string;
   recordId: string;
   fieldPath: string;
@@ -117,7 +116,7 @@ export function redactMessage(message: string): string {
 }
 
 export function validateRecord<S extends z.ZodType>(
-  where: { source: SourceName; stream: string },
+  where: { source: string; stream: string },
   schema: S,
   raw: unknown,
   recordIdOf: (raw: unknown) => string | undefined,

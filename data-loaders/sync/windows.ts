@@ -13,7 +13,6 @@
  * a batch waits for its commit, so at most one batch is being committed while the
  * next one fills.
  */
-import type { SourceName } from "../config.js";
 import { COMMIT_BATCH_ROWS } from "./commit.js";
 import type { SourceRunContext } from "./context.js";
 
@@ -29,7 +28,7 @@ export type WindowRunContext = Pick<SourceRunContext, "now" | "runId"> & { lake:
 export async function readWindowsWithWatermark<W extends TimeWindow, R>(
   ctx: WindowRunContext,
   options: {
-    source: SourceName;
+    source: string;
     /** Name of the watermark in the source state (e.g. "engagements"). */
     watermark: string;
     windows: readonly W[];

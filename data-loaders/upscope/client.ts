@@ -6,7 +6,7 @@
  * come back unvalidated so that the sync can quarantine one bad record and go on.
  * Every method returns the body as received, for the raw archive.
  */
-import type { UpscopeConfig } from "../config.js";
+import type { UpscopeConfig } from "./config.js";
 import { HttpStatusError, jitteredExponentialPolicy, type HttpClient, type RetryPolicy } from "../http/index.js";
 import { ErrorResponse, ListResponseEnvelope, UsageResponse, VisitorResponseEnvelope, type UpscopeErrorCode } from "./schemas.js";
 

@@ -15,7 +15,7 @@ import { modelsDatabasePath } from "../../data-loaders/models/build-state.js";
 import { buildModels, loadModels, martPath, MODELS_DIR, type BuildModelsOptions, type BuiltMarts } from "../../data-loaders/models/run.js";
 import { parseSyncArgs } from "../../data-loaders/sync/cli-args.js";
 import { SOURCE_TABLES } from "../../data-loaders/models/source-tables.js";
-import { runSync } from "../../data-loaders/sync/engine.js";
+import { runSync } from "../../data-loaders/sync/demo.js";
 import { SyncProgress } from "../../data-loaders/sync/progress.js";
 
 const NIGHT_1 = "2026-05-14T19:00:00.000Z";

@@ -10,7 +10,7 @@ import { replayAgendize } from "../../data-loaders/agendize/sync.js";
 import { openLake, openLakeDuckDB, tableDirectory } from "../../data-loaders/lake/index.js";
 import { createPseudonymizer } from "../../data-loaders/privacy.js";
 import { parseSyncArgs } from "../../data-loaders/sync/cli-args.js";
-import { demoConfig, runSync } from "../../data-loaders/sync/engine.js";
+import { demoConfig, runSync } from "../../data-loaders/sync/demo.js";
 import { SyncProgress } from "../../data-loaders/sync/progress.js";
 import { formatPath } from "../../data-loaders/sync/validate.js";
 import { expectDriftKept, HIGH_DRIFT_RATE, ledgerKinds, ledgerRows } from "./drift-expectations.js";

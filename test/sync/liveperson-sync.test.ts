@@ -6,7 +6,7 @@ import { exportGroundTruth } from "../../simulator/index.js";
 import { loadConfig } from "../../data-loaders/config.js";
 import { openLakeDuckDB } from "../../data-loaders/lake/index.js";
 import { parseSyncArgs } from "../../data-loaders/sync/cli-args.js";
-import { runSync } from "../../data-loaders/sync/engine.js";
+import { runSync } from "../../data-loaders/sync/demo.js";
 import { SyncProgress } from "../../data-loaders/sync/progress.js";
 import { formatPath } from "../../data-loaders/sync/validate.js";
 import { InteractionHistoryRecord } from "../../data-loaders/liveperson/schemas.js";

@@ -11,7 +11,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { loadConfig } from "../../data-loaders/config.js";
 import { openLakeDuckDB, quoteLiteral } from "../../data-loaders/lake/index.js";
 import { parseSyncArgs } from "../../data-loaders/sync/cli-args.js";
-import { runSync } from "../../data-loaders/sync/engine.js";
+import { runSync } from "../../data-loaders/sync/demo.js";
 import { SyncProgress } from "../../data-loaders/sync/progress.js";
 import { exportGroundTruth } from "../../simulator/index.js";
 

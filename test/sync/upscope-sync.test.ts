@@ -7,7 +7,7 @@ import { DEMO_PSEUDONYM_KEY, loadConfig } from "../../data-loaders/config.js";
 import { openLakeDuckDB } from "../../data-loaders/lake/index.js";
 import { createPseudonymizer } from "../../data-loaders/privacy.js";
 import { parseSyncArgs } from "../../data-loaders/sync/cli-args.js";
-import { runSync } from "../../data-loaders/sync/engine.js";
+import { runSync } from "../../data-loaders/sync/demo.js";
 import { SyncProgress } from "../../data-loaders/sync/progress.js";
 import { formatPath } from "../../data-loaders/sync/validate.js";
 import { Session, Visitor } from "../../data-loaders/upscope/schemas.js";
