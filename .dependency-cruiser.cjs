@@ -62,6 +62,7 @@ function pageEntryPoints() {
 const COMMANDS = [
   "tools/build.ts",
   "tools/catalog.ts",
+  "tools/workflow-env.ts",
   "tools/dev.ts",
   "tools/nightly.ts",
   "tools/serve-dist.ts",

@@ -11,7 +11,7 @@ import { fileURLToPath } from "node:url";
 import { createOfflineDuckDB, quoteIdentifier, quoteLiteral, type OfflineDuckDB } from "./lake/duckdb.js";
 import { readState, type StoredSourceState } from "./lake/index.js";
 import { MartsManifest, martsDirectory, martsManifestPath } from "./models/run.js";
-import { SOURCES, type SourceName } from "./config.js";
+import { SOURCE_LABELS, SOURCES, type SourceName } from "./sources/index.js";
 
 const projectRoot = fileURLToPath(new URL("..", import.meta.url));
 
@@ -50,6 +50,8 @@ export async function openMarts(lakeRoot = siteLakeRoot()): Promise<OfflineDuckD
 
 export interface SourceFreshness {
   source: SourceName;
+  /** The source's human name from the registry: the pages cannot import the registry, so they read it here. */
+  label: string;
   lastSuccessAt: string | null;
   watermarks: Record<string, string>;
 }
@@ -58,6 +60,7 @@ export async function readFreshness(lakeRoot = siteLakeRoot()): Promise<SourceFr
   const states: Array<StoredSourceState | undefined> = await Promise.all(SOURCES.map((source) => readState(lakeRoot, source)));
   return SOURCES.map((source, index) => ({
     source,
+    label: SOURCE_LABELS[source],
     lastSuccessAt: states[index]?.lastSuccessAt ?? null,
     watermarks: states[index]?.watermarks ?? {},
   }));

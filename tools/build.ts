@@ -156,7 +156,6 @@ not in src/.observablehq/cache), SI_SITE_SOURCE (with SI_BUILD_DIR: another
 Framework project to build, a folder with observablehq.config.ts and src/).
 
 Any other option is passed to the sync (see npm run sync -- --help).
-Exit codes: 0 built; 1 the sync or the site build failed (dist/ is then not
 The lake is locked from the sync to the end of the site build (another sync,
 build or nightly on the same lake is refused, naming the holder).
 Exit codes: 0 built; 1 the sync or the site build failed (dist/ is then not

@@ -9,7 +9,7 @@
  * Prints one JSON line: {files, sessions}.
  */
 import { parseArgs } from "node:util";
-import { DEMO_SESSION_FILES_LAG_DAYS } from "../../data-loaders/sync/engine.js";
+import { DEMO_SESSION_FILES_LAG_DAYS } from "../../data-loaders/upscope/source.js";
 import { exportUpscopeSessionFiles } from "../../simulator/index.js";
 
 const { values } = parseArgs({

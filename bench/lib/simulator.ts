@@ -28,7 +28,7 @@ export interface SimulatorProcess {
   stop(): Promise<number>;
 }
 
-/** The demo mode's lifted Upscope `/list` cap (data-loaders/sync/engine.ts), so the lake can equal the ground truth. */
+/** The demo mode's lifted Upscope `/list` cap (data-loaders/sync/demo.ts), so the lake can equal the ground truth. */
 export const UPSCOPE_LIST_CAP = 1_000_000;
 
 export async function startSimulatorProcess(settings: SimulatorSettings): Promise<SimulatorProcess> {
@@ -116,7 +116,7 @@ export function syncEnvironment(options: {
       AGENDIZE_API_KEY: DEMO_CREDENTIALS.agendize.apiKey,
       AGENDIZE_TOKEN: DEMO_CREDENTIALS.agendize.token,
       AGENDIZE_BASE_URL: `${url}/agendize/api/2.0`,
-      // As in demo mode (data-loaders/sync/engine.ts, demoConfig).
+      // As in demo mode (the demo configuration in data-loaders/agendize/source.ts).
       AGENDIZE_COMPANY_TIME_ZONE: "Europe/Paris",
     });
   }

@@ -10,6 +10,7 @@ export const agendizeSource = defineSource({
   label: "Agendize (chat history)",
   env: AgendizeEnv,
   configuredBy: ["AGENDIZE_API_KEY", "AGENDIZE_TOKEN", "AGENDIZE_BEARER_TOKEN"],
+  secretVariables: ["AGENDIZE_API_KEY", "AGENDIZE_TOKEN", "AGENDIZE_BEARER_TOKEN"],
   configure: agendizeConfig,
   secrets: agendizeSecrets,
   tables: [CHATS_TABLE, LIST_SUMMARIES_TABLE],

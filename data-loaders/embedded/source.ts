@@ -10,6 +10,7 @@ export const embeddedSource = defineSource({
   label: "Embedded sessions (recorder)",
   env: EmbeddedEnv,
   configuredBy: ["EMBEDDED_EVENTS_DIR"],
+  secretVariables: [],
   configure: (env): EmbeddedConfig => ({ eventsDir: need(env, EMBEDDED_SOURCE, "EMBEDDED_EVENTS_DIR", "the folder of event files") }),
   folders: (env) => checkFolderVariable("EMBEDDED_EVENTS_DIR", env.EMBEDDED_EVENTS_DIR, {}),
   // The collector's token is the collector's, not the sync's: the sync reads files only.

@@ -11,6 +11,8 @@ export const livePersonSource = defineSource({
   label: "LivePerson (chat engagements)",
   env: LivePersonEnv,
   configuredBy: ["LIVEPERSON_ACCOUNT_ID", "LIVEPERSON_BEARER_TOKEN", "LIVEPERSON_CONSUMER_KEY", "LIVEPERSON_CONSUMER_SECRET", "LIVEPERSON_TOKEN", "LIVEPERSON_TOKEN_SECRET"],
+  // The account id is not a credential, but the workflow has always read it from the secrets.
+  secretVariables: ["LIVEPERSON_ACCOUNT_ID", "LIVEPERSON_BEARER_TOKEN", "LIVEPERSON_CONSUMER_KEY", "LIVEPERSON_CONSUMER_SECRET", "LIVEPERSON_TOKEN", "LIVEPERSON_TOKEN_SECRET"],
   configure: livePersonConfig,
   secrets: livePersonSecrets,
   tables: [ENGAGEMENTS_TABLE],

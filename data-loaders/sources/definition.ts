@@ -71,6 +71,12 @@ export interface SourceDefinition<Name extends string = string, Env extends z.Zo
   env: z.ZodObject<Env>;
   /** The variables whose presence means the source is configured (any one set). */
   configuredBy: readonly (keyof Env & string)[];
+  /**
+   * The variables that hold credentials. The nightly workflow passes these from the
+   * repository's secrets and every other variable of `env` from its plain variables
+   * (tools/workflow-env.ts writes that list; a test fails when it is stale).
+   */
+  secretVariables: readonly (keyof Env & string)[];
   /** Its configuration from its checked variables; a ConfigError names what is missing. */
   configure(env: z.output<z.ZodObject<Env>>): Config;
   /** Its folder variables, checked with the lake before any source runs. */

@@ -31,9 +31,6 @@ import { finishRestore, restoreFailure, type RestoreOutcome } from "./restore.js
 import type { SourceRunContext, SourceRunResult } from "./context.js";
 import { SyncProgress } from "./progress.js";
 
-// Where the demo's Upscope history starts: the bench drivers export session files the same way.
-export { DEMO_SESSION_FILES_LAG_DAYS } from "../upscope/source.js";
-
 export interface SyncRunOptions {
   args: SyncArgs;
   progress?: SyncProgress;

@@ -23,6 +23,7 @@ export const upscopeSource = defineSource({
   label: "Upscope (co-browsing)",
   env: UpscopeEnv,
   configuredBy: ["UPSCOPE_API_KEY", "UPSCOPE_ON_PREMISE_URL", "UPSCOPE_REST_KEY", "UPSCOPE_SESSION_FILES"],
+  secretVariables: ["UPSCOPE_API_KEY", "UPSCOPE_REST_KEY"],
   configure: upscopeConfig,
   folders: (env) => checkFolderVariable("UPSCOPE_SESSION_FILES", env.UPSCOPE_SESSION_FILES, { fileToo: true }),
   secrets: (config) => [config.auth.kind === "api-key" ? config.auth.apiKey : config.auth.restKey],

@@ -5,19 +5,17 @@ export const CHANNEL_LABELS: Readonly<Record<string, string>> = {
   agendize_chat: "Chat history (Agendize)",
 };
 
-export const SOURCE_LABELS: Readonly<Record<string, string>> = {
-  upscope: "Upscope (co-browsing)",
-  liveperson: "LivePerson (chat engagements)",
-  agendize: "Agendize (chat history)",
-  embedded: "Embedded sessions (recorder)",
-};
-
 export function channelLabel(channel: unknown): string {
   return CHANNEL_LABELS[String(channel)] ?? String(channel);
 }
 
-export function sourceLabel(source: unknown): string {
-  return SOURCE_LABELS[String(source)] ?? String(source);
+/**
+ * How a page names a source: the labels come from the source registry through
+ * site-meta.json (`meta.sources`), so a new source needs no copy of its name here.
+ */
+export function sourceLabels(sources: readonly { source: string; label: string }[]): (source: unknown) => string {
+  const labels = new Map(sources.map(({ source, label }) => [source, label]));
+  return (source) => labels.get(String(source)) ?? String(source);
 }
 
 /** "3 h ago", "2 d ago": how long before `now` an instant was. */

@@ -1,7 +1,7 @@
 // What every page needs to know about the data as a whole: when it was built,
 // whether it is demo data, the days the date filter may use (presets end on the
 // last complete UTC day), and per source the last successful sync and the newest
-// record, for the freshness figures.
+// record, for the freshness figures, and its label from the source registry.
 import { openMarts, readFreshness, readMartsManifestSync } from "../../data-loaders/site.js";
 import { DETAIL_WINDOW_DAYS, addDays, lastCompleteDay } from "../components/dates.js";
 import { SELECTABLE_HISTORY_DAYS, martsBuiltAt, publishJson } from "./publish-marts.js";
@@ -30,10 +30,11 @@ try {
     minDay: minDay < anchor ? minDay : anchor,
     maxDay,
     detailWindowDays: DETAIL_WINDOW_DAYS,
-    sources: freshness.map(({ source, lastSuccessAt }) => {
+    sources: freshness.map(({ source, label, lastSuccessAt }) => {
       const row = latest.find((r) => r.source === source);
       return {
         source,
+        label,
         lastSuccessAt,
         latestRecordAt: typeof row?.latest === "string" ? row.latest : null,
         records: Number(row?.records ?? 0),

@@ -90,6 +90,7 @@ const ticketsSource = defineSource({
   label: "Tickets (test vendor)",
   env: TicketsEnv,
   configuredBy: ["TICKETS_BASE_URL", "TICKETS_TOKEN"],
+  secretVariables: ["TICKETS_TOKEN"],
   configure: (env): TicketsConfig => ({
     baseUrl: need(env, "tickets", "TICKETS_BASE_URL", "the vendor's API root"),
     token: need(env, "tickets", "TICKETS_TOKEN", "every request carries it"),
