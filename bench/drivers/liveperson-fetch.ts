@@ -10,7 +10,8 @@
  * Prints one JSON line: {records, requests, seconds}.
  */
 import { parseArgs } from "node:util";
-import { createHttpClient, livePersonPolicy } from "../../data-loaders/http/index.js";
+import { createHttpClient } from "../../data-loaders/http/index.js";
+import { livePersonPolicy } from "../../data-loaders/liveperson/retry-policy.js";
 import { LivePersonClient } from "../../data-loaders/liveperson/client.js";
 import { planWindows, readWindow } from "../../data-loaders/liveperson/stream.js";
 import { WINDOW_MS, WINDOWS_PER_REQUEST_SLOT } from "../../data-loaders/liveperson/sync.js";

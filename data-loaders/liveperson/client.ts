@@ -5,7 +5,8 @@
  * quarantined by the sync instead of failing its page.
  */
 import type { LivePersonConfig } from "./config.js";
-import { livePersonPolicy, type HttpClient } from "../http/index.js";
+import type { HttpClient } from "../http/index.js";
+import { livePersonPolicy } from "./retry-policy.js";
 import { signOAuth1Request } from "./oauth1.js";
 import { CsdsDomainResponse, SearchResponseEnvelope, type SearchFilterInput, type SearchMetadata } from "./schemas.js";
 

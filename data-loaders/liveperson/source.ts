@@ -1,5 +1,5 @@
 /** LivePerson (chat engagements): the source as the registry lists it. */
-import { livePersonPolicy } from "../http/index.js";
+import { livePersonPolicy } from "./retry-policy.js";
 import { defineSource } from "../sources/definition.js";
 import { livePersonConfig, LivePersonEnv, livePersonSecrets, type LivePersonConfig } from "./config.js";
 import { replayLivePerson } from "./replay.js";

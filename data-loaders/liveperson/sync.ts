@@ -5,7 +5,8 @@
  * point loses nothing (those windows are read again) and duplicates nothing
  * (records merge by engagementId).
  */
-import { createHttpClient, livePersonPolicy } from "../http/index.js";
+import { createHttpClient } from "../http/index.js";
+import { livePersonPolicy } from "./retry-policy.js";
 import { commitRows } from "../sync/commit.js";
 import { readFrom, saveQuarantine, type SourceRunContext, type SourceRunResult } from "../sync/context.js";
 import { readWindowsWithWatermark } from "../sync/windows.js";

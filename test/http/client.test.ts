@@ -4,11 +4,11 @@ import {
   HttpBudgetExhaustedError,
   HttpStatusError,
   jitteredExponentialPolicy,
-  livePersonPolicy,
   type HttpClient,
   type HttpClientOptions,
   type HttpEvent,
 } from "../../data-loaders/http/index.js";
+import { livePersonPolicy } from "../../data-loaders/liveperson/retry-policy.js";
 import {
   json,
   rawBody,

@@ -1,10 +1,10 @@
 import { describe, expect, it } from "vitest";
 import {
   jitteredExponentialPolicy,
-  livePersonPolicy,
   parseRetryAfter,
   type RequestFailure,
 } from "../../data-loaders/http/retry-policy.js";
+import { livePersonPolicy } from "../../data-loaders/liveperson/retry-policy.js";
 
 const status = (code: number, retryAfterMs?: number): RequestFailure => ({ kind: "status", status: code, retryAfterMs });
 const delays = (decide: (attempt: number) => { retry: boolean; delayMs?: number }, attempts: number) =>
