@@ -100,7 +100,7 @@ export function xmrChart(values: readonly (number | null)[], options: XmrOptions
       status: "too-few-points",
       points: observed.length,
       minimum,
-      message: `Control limits need at least ${minimum} points; ${observed.length === 1 ? "there is 1" : `there are ${observed.length}`}.`,
+      message: `Control limits need at least ${minimum} ${minimum === 1 ? "point" : "points"}; ${observed.length === 1 ? "there is 1" : `there are ${observed.length}`}.`,
     };
   }
   const centre = observed.reduce((sum, value) => sum + value, 0) / observed.length;
