@@ -363,6 +363,11 @@ function binOfRank(histogram: readonly HistogramBin[], rank: number): HistogramB
   return null;
 }
 
+/** The bins in value order (mergeHistogram already sorts them; a hand-built histogram may not be). */
+function sortedBins(histogram: readonly HistogramBin[]): readonly HistogramBin[] {
+  return histogram.every((bin, i) => i === 0 || (histogram[i - 1] as HistogramBin).bin <= bin.bin) ? histogram : [...histogram].sort((a, b) => a.bin - b.bin);
+}
+
 function itemCount(histogram: readonly HistogramBin[]): number {
   return histogram.reduce((sum, { n }) => sum + n, 0);
 }
@@ -381,7 +386,8 @@ export interface QuantileInterval extends Interval, OrderStatisticRanks {
  * the values). The estimate is histogramQuantile's. Null when there are too few
  * items (see orderStatisticRanks).
  */
-export function histogramQuantileInterval(histogram: readonly HistogramBin[], binning: Binning, q: number, level: number = CONFIDENCE_LEVEL): QuantileInterval | null {
+export function histogramQuantileInterval(unsorted: readonly HistogramBin[], binning: Binning, q: number, level: number = CONFIDENCE_LEVEL): QuantileInterval | null {
+  const histogram = sortedBins(unsorted);
   const n = itemCount(histogram);
   const ranks = orderStatisticRanks(n, q, level);
   const estimate = histogramQuantile(histogram, binning, q);
@@ -406,7 +412,8 @@ export interface HistogramQuantileEstimate {
 }
 
 /** A quantile read from a histogram, with the bounds the binning leaves on it. Null for an empty histogram. */
-export function histogramQuantileWithBinError(histogram: readonly HistogramBin[], binning: Binning, q: number): HistogramQuantileEstimate | null {
+export function histogramQuantileWithBinError(unsorted: readonly HistogramBin[], binning: Binning, q: number): HistogramQuantileEstimate | null {
+  const histogram = sortedBins(unsorted);
   const n = itemCount(histogram);
   const value = histogramQuantile(histogram, binning, q);
   if (value === null || n <= 0) return null;
@@ -576,7 +583,7 @@ function pointEstimate(estimate: PeriodEstimate): number | null {
     case "mean":
       return estimate.n > 0 ? estimate.sum / estimate.n : null;
     case "median":
-      return histogramQuantile(estimate.histogram, estimate.binning, 0.5);
+      return histogramQuantile(sortedBins(estimate.histogram), estimate.binning, 0.5);
   }
 }
 
@@ -626,7 +633,7 @@ export function changeRuleExplanation(level: number = CONFIDENCE_LEVEL): string 
     `A change against the previous period gets an arrow only when it is unlikely to be noise: ` +
     `when a two-sided test at the ${percent(level)} level rejects "no change" (a chance of at most ${alpha}% of seeing a change this large if nothing changed). ` +
     `Shares use a two-proportion z-test, averages Welch's t-test, medians Mood's median test. ` +
-    `Otherwise the card says "within normal variation". Counts carry no such test: see their control charts. ` +
+    `Otherwise the card says "within normal variation". Two intervals can overlap a little while the change is still unlikely to be noise. Counts carry no such test: see their control charts. ` +
     `Intervals are ${percent(level)} intervals: Wilson for shares, t for averages, order-statistic (from the histogram bins, conservative) for medians.`
   );
 }

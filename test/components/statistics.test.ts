@@ -278,6 +278,7 @@ describe("order-statistic interval for a median or quantile", () => {
     const ratings = [{ bin: 1, n: 2 }, { bin: 2, n: 3 }, { bin: 3, n: 4 }, { bin: 4, n: 6 }, { bin: 5, n: 5 }];
     const interval = histogramQuantileInterval(ratings, "exact", 0.5);
     expect(interval).toMatchObject({ estimate: 4, lower: 3, upper: 4, lowerRank: 6, upperRank: 15, n: 20, level: 0.95 });
+    expect(histogramQuantileInterval([...ratings].reverse(), "exact", 0.5)).toMatchObject({ estimate: 4, lower: 3, upper: 4 });
     expect(histogramQuantileInterval([{ bin: 3, n: 5 }], "exact", 0.5)).toBeNull();
     expect(estimateInterval({ kind: "median", histogram: ratings, binning: "exact" })).toMatchObject({ lower: 3, upper: 4 });
   });
