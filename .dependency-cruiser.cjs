@@ -91,12 +91,13 @@ const ENTRY_POINTS = [anyOf([...COMMANDS, ...CONFIGS, ...pageEntryPoints()]), TE
 
 /**
  * The lowest layer, shared by the sync, the simulator and the recorder: the record
- * schemas, the drift policy they declare their fields with, JSON text parsing with
+ * schemas, the drift policy they declare their fields with, the demo's metric shift, JSON text parsing with
  * limits, and atomic file writes. They import only zod, Node's own modules and each other.
  */
 const SHARED = [
   "^data-loaders/[^/]+/schemas\\.ts$",
   "^data-loaders/drift/policy\\.ts$",
+  "^data-loaders/demo-shift\\.ts$",
   "^data-loaders/lake/fs-atomic\\.ts$",
   "^embedded/schemas\\.ts$",
   "^embedded/json-text\\.ts$",

@@ -8,6 +8,10 @@ import { accessSync, constants, existsSync, realpathSync, statSync } from "node:
 import { dirname, resolve } from "node:path";
 import { z } from "zod";
 import { SIMULATED_DRIFT_KINDS, type SimulatedDriftKind } from "./drift/policy.js";
+import { parseMetricShift, type MetricShift } from "./demo-shift.js";
+
+/** The demo's story: two weeks before the build, LivePerson visitors start waiting twice as long. */
+export const DEFAULT_DEMO_SHIFT = "liveperson-wait x2 from day -14";
 
 export class ConfigError extends Error {
   constructor(message: string) {
@@ -105,6 +109,18 @@ export const SharedEnvSchema = z.object({
     .transform((value) => value.split(",").map((kind) => kind.trim()).filter(Boolean))
     .pipe(z.array(z.enum(SIMULATED_DRIFT_KINDS, { error: `expected drift kinds among ${SIMULATED_DRIFT_KINDS.join(", ")}, comma-separated` })).min(1))
     .optional(),
+  // A real change in demo data, so the pages' noise rules, control charts and digest have one to find.
+  SI_DEMO_SHIFT: z
+    .string()
+    .default(DEFAULT_DEMO_SHIFT)
+    .transform((value, ctx) => {
+      try {
+        return parseMetricShift(value);
+      } catch (error) {
+        ctx.addIssue({ code: "custom", message: (error as Error).message });
+        return z.NEVER;
+      }
+    }),
 });
 export type SharedEnv = z.infer<typeof SharedEnvSchema>;
 
@@ -140,6 +156,8 @@ export interface SyncConfig {
     /** Share of records the simulator serves drifted from the docs, and which kinds (all when unset). */
     driftRate: number;
     driftKinds: readonly SimulatedDriftKind[] | undefined;
+    /** The demo's deliberate metric shift (none when SI_DEMO_SHIFT=none). */
+    shift: MetricShift | undefined;
   };
   sources: SourceConfigs;
 }
@@ -175,6 +193,7 @@ export function sharedSettings(env: SharedEnv, demo: boolean): Omit<SyncConfig, 
       servedShare: env.SI_DEMO_SERVED_SHARE,
       driftRate: env.SI_DEMO_DRIFT_RATE,
       driftKinds: env.SI_DEMO_DRIFT_KINDS,
+      shift: env.SI_DEMO_SHIFT,
     },
   };
 }

@@ -7,6 +7,7 @@ import { DEMO_CREDENTIALS, exportGroundTruth, startSimulator } from "./index.js"
 import type { FaultRates, SimulatorOptions } from "./index.js";
 import { everyFaultAt } from "./faults.js";
 import { SIMULATED_DRIFT_KINDS } from "./drift.js";
+import { parseMetricShift, type MetricShift } from "../data-loaders/demo-shift.js";
 
 const HELP = `Vendor API simulator (Upscope, LivePerson Engagement History, Agendize chat history)
 
@@ -55,6 +56,11 @@ record; a sync keeps them and counts them in its drift ledger; default off):
                                unknown_field       an undocumented (nested) field
                                missing_optional    an optional object left out
                                The export lists the drifted records in drift.ndjson.
+
+A real change on purpose (default none; the demo build uses SI_DEMO_SHIFT):
+  --shift "METRIC xF from day -N"
+                               from N days before the clock on, METRIC is F times
+                               as large; METRIC: liveperson-wait (request to start)
 `;
 
 const FAULT_FLAGS: Record<string, keyof FaultRates> = {
@@ -69,7 +75,7 @@ const FAULT_FLAGS: Record<string, keyof FaultRates> = {
   "fault-invalid-records": "invalidRecord",
 };
 
-const STRING_FLAGS = ["port", "host", "seed", "days", "scale", "now", "latency", "upscope-list-cap", "liveperson-partial-share", "export", "fault-rate", "fault-attempts", "fault-latency-ms", "slow-body-ms", "drift-rate", "drift-kinds", ...Object.keys(FAULT_FLAGS)];
+const STRING_FLAGS = ["port", "host", "seed", "days", "scale", "now", "latency", "upscope-list-cap", "liveperson-partial-share", "export", "fault-rate", "fault-attempts", "fault-latency-ms", "slow-body-ms", "drift-rate", "drift-kinds", "shift", ...Object.keys(FAULT_FLAGS)];
 
 function fail(message: string): never {
   process.stderr.write(`${message}\n\n${HELP}`);
@@ -109,7 +115,14 @@ async function main(): Promise<void> {
   for (const kind of driftKinds ?? []) {
     if (!(SIMULATED_DRIFT_KINDS as readonly string[]).includes(kind)) fail(`--drift-kinds: unknown kind "${kind}" (known: ${SIMULATED_DRIFT_KINDS.join(", ")})`);
   }
+  let shift: MetricShift | undefined;
+  try {
+    shift = typeof values["shift"] === "string" ? parseMetricShift(values["shift"]) : undefined;
+  } catch (error) {
+    fail(`--shift: ${(error as Error).message}`);
+  }
   const options: SimulatorOptions = {
+    ...(shift ? { shift } : {}),
     port: number(values, "port") ?? 4010,
     seed: number(values, "seed") ?? 1,
     days: number(values, "days") ?? 180,

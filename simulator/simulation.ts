@@ -6,6 +6,7 @@ import { DEMO_CREDENTIALS } from "./credentials.js";
 import { resolveDrift, type DriftSettings, type SimulatedDriftKind } from "./drift.js";
 import { NO_FAULTS } from "./faults.js";
 import type { FaultRates } from "./faults.js";
+import type { MetricShift } from "./shift.js";
 import { World } from "./world.js";
 
 export interface SimulatorOptions {
@@ -44,6 +45,8 @@ export interface SimulatorOptions {
    * docs in one of `kinds` (default all), the same in every response and in the export.
    */
   drift?: { rate?: number; kinds?: readonly SimulatedDriftKind[] };
+  /** A real change on purpose (shift.ts): one metric moves by a factor from a day on. */
+  shift?: MetricShift;
 }
 
 export interface ResolvedOptions {
@@ -63,6 +66,7 @@ export interface ResolvedOptions {
   servedShare: number;
   livePersonPartialShare: number;
   drift: DriftSettings;
+  shift: MetricShift | undefined;
 }
 
 function nonNegative(name: string, value: number): number {
@@ -99,6 +103,7 @@ export function resolveOptions(options: SimulatorOptions): ResolvedOptions {
     servedShare: Math.min(1, nonNegative("servedShare", options.servedShare ?? 1)),
     livePersonPartialShare: Math.min(1, nonNegative("livePersonPartialShare", options.livePersonPartialShare ?? 0.04)),
     drift: resolveDrift(options.drift),
+    shift: options.shift,
   };
 }
 
@@ -125,6 +130,7 @@ export function createSimulation(options: ResolvedOptions): Simulation {
     servedShare: options.servedShare,
     livePersonPartialShare: options.livePersonPartialShare,
     drift: options.drift,
+    ...(options.shift ? { shift: options.shift } : {}),
   });
   return {
     options,

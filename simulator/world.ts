@@ -6,6 +6,7 @@
 import { EMAIL_DOMAINS, FIRST_NAMES, LAST_NAMES, PLACES, PLATFORMS, PLATFORM_WEIGHTS, TAGS, maybeHostile } from "./content.js";
 import type { Place, Platform } from "./content.js";
 import { NO_DRIFT, type DriftSettings } from "./drift.js";
+import type { MetricShift } from "./shift.js";
 import { LruCache } from "./lru.js";
 import { Rng, hashKey } from "./rng.js";
 import { DAY_MS, dayIndexOf } from "./time.js";
@@ -29,6 +30,8 @@ export interface WorldConfig {
   livePersonPartialShare?: number;
   /** Vendor drift (drift.ts): which share of records is served drifted from the docs, and how. */
   drift?: DriftSettings;
+  /** A real change on purpose (shift.ts), so the site's noise rules have one to find. */
+  shift?: MetricShift;
 }
 
 export interface Person {

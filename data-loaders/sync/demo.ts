@@ -21,7 +21,7 @@ export const DEMO_UPSCOPE_LIST_CAP = 1_000_000;
 
 /** The simulator settings from SI_DEMO_* (SI_DEMO_FAULT_RATE switches every fault on at that rate). */
 export function demoSimulatorOptions(config: SyncConfig): SimulatorOptions {
-  const { seed, days, scale, faultRate, servedShare, driftRate, driftKinds } = config.demoSimulator;
+  const { seed, days, scale, faultRate, servedShare, driftRate, driftKinds, shift } = config.demoSimulator;
   return {
     seed,
     days,
@@ -29,6 +29,7 @@ export function demoSimulatorOptions(config: SyncConfig): SimulatorOptions {
     faults: faultRate > 0 ? everyFaultAt(faultRate) : {},
     servedShare,
     ...(driftRate > 0 ? { drift: { rate: driftRate, ...(driftKinds ? { kinds: driftKinds } : {}) } } : {}),
+    ...(shift ? { shift } : {}),
   };
 }
 

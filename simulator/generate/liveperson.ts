@@ -11,6 +11,7 @@ import { driftKindFor, driftPick, SIMULATED_DRIFT_KINDS, type AppliedDrift } fro
 import { PAGES, SITE, TOPICS, maybeHostile } from "../content.js";
 import { LruCache } from "../lru.js";
 import { Rng, unitFromKey } from "../rng.js";
+import { shiftFactor } from "../shift.js";
 import { livePersonTime } from "../time.js";
 import { AGENT_GROUPS, SKILLS } from "../world.js";
 import type { AgentProfile, Person, World } from "../world.js";
@@ -103,6 +104,7 @@ export class LivePersonData {
     const starts = Array.from({ length: rng.poisson(world.expectedCount(dayIndex, ENGAGEMENTS_PER_DAY)) }, () =>
       world.randomInstant(rng, dayIndex),
     ).sort((a, b) => a - b);
+    const waitFactor = shiftFactor(world.config.shift, "liveperson-wait", dayIndex, world.config.nowMs());
     return starts.map((startMs, index) => {
       const number = dayIndex * ENGAGEMENT_DAY_FACTOR + index;
       const skill = rng.weighted(SKILLS, SKILLS.map((entry) => entry.weight));
@@ -125,7 +127,7 @@ export class LivePersonData {
         number,
         engagementId: `${world.config.accountId}${number}`,
         personIndex: world.randomPersonIndex(rng),
-        requestedMs: startMs - Math.round(rng.lognormal(25_000, 0.9)),
+        requestedMs: startMs - Math.round(rng.lognormal(25_000, 0.9) * waitFactor),
         startMs,
         endMs,
         durationSeconds,

@@ -41,9 +41,9 @@ beforeAll(async () => {
   // The last complete UTC day before the build: where the presets end.
   anchor = addDays(meta.builtAt.slice(0, 10), -1);
   const config = loadConfig({ ...process.env });
-  const { seed, days, scale } = config.demoSimulator;
+  const { seed, days, scale, shift } = config.demoSimulator;
   truthDir = await mkdtemp(join(tmpdir(), "si-ground-truth-"));
-  await exportGroundTruth({ seed, days, scale, now: builtAt }, truthDir);
+  await exportGroundTruth({ seed, days, scale, now: builtAt, ...(shift ? { shift } : {}) }, truthDir);
   kpis = expectedKpis(await readGroundTruth(truthDir, builtAt, config.historyDays));
   site = await openSite();
 }, 180_000);
