@@ -45,7 +45,7 @@ export function chatVolumeChart(now: readonly Row[], { range, bucket, scope }: C
   return chartFrame({
     title: `Chats per ${bucket} and skill`,
     height: 300,
-    summary: `${scope}: ${count(total(now, "chats"))} chats; ${shareList(skills.slice(0, 3))}.`,
+    summary: skills.length ? `${scope}: ${count(total(now, "chats"))} chats; ${shareList(skills.slice(0, 3))}.` : `${scope}: no chats in this selection.`,
     render: (width, height) => timeBars(series, { y: "chats", fill: "skill", bucket, width, height, yLabel: `Chats per ${bucket}` }),
     table: { rows: series, columns: [periodColumn(bucket), { key: "skill", label: "Skill" }, { key: "chats", label: "Chats", numeric: true }] },
   });

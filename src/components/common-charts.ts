@@ -27,6 +27,8 @@ export function shareColumn(label = "Share"): TableColumn {
 
 /** "Mobile 60.2%, Desktop 39.8%": a breakdown in words. */
 export function shareList(rows: BreakdownRows): string {
+  // An empty selection reads as words, not as a dangling "; ." in a summary.
+  if (rows.length === 0) return "none in this selection";
   return rows.map((d) => `${d.key} ${percent(d.share)}`).join(", ");
 }
 
