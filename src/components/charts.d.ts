@@ -19,7 +19,7 @@ export function timeBars(
 
 export function timeLines(
   data: readonly Datum[],
-  options: PlotSize & { y: string; stroke?: string; bucket: Bucket; yLabel?: string; percent?: boolean; strokeDomain?: readonly string[] },
+  options: PlotSize & { y: string; stroke?: string; bucket: Bucket; yLabel?: string; percent?: boolean; strokeDomain?: readonly string[]; lower?: string; upper?: string },
 ): Element;
 
 export function categoryBars(

@@ -43,8 +43,11 @@ export function timeBars(data, {y, fill, bucket, width, height, yLabel, percent 
 }
 
 /** Lines per day or week (one per `stroke` group). */
-export function timeLines(data, {y, stroke, bucket, width, height, yLabel, percent = false, strokeDomain}) {
+export function timeLines(data, {y, stroke, bucket, width, height, yLabel, percent = false, strokeDomain, lower, upper}) {
   const x = (d) => toDate(d.period);
+  // `lower`/`upper`: the fields of each point's interval, drawn as a band behind its line.
+  const band = lower && upper ? [Plot.areaY(data, {x, y1: lower, y2: upper, fill: stroke, fillOpacity: 0.15, curve: "monotone-x"})] : [];
+  const bandTip = lower && upper ? {[lower]: {value: lower, label: "95% from"}, [upper]: {value: upper, label: "95% to"}} : {};
   return Plot.plot({
     width,
     height: plotHeight(height, stroke),
@@ -53,8 +56,9 @@ export function timeLines(data, {y, stroke, bucket, width, height, yLabel, perce
     y: {grid: true, label: yLabel, zero: true, tickFormat: percent ? percentTick : undefined},
     color: stroke ? {legend: true, domain: strokeDomain} : undefined,
     marks: [
+      ...band,
       Plot.lineY(data, {x, y, stroke, curve: "monotone-x", defined: (d) => d[y] !== null && Number.isFinite(d[y])}),
-      Plot.dot(data, {x, y, stroke, r: bucket === "day" ? 2.5 : 2, channels: {to: {value: "end", label: "To"}, days: {value: "days", label: "Days"}}, tip: {format: {x: dayFormat}}}),
+      Plot.dot(data, {x, y, stroke, r: bucket === "day" ? 2.5 : 2, channels: {to: {value: "end", label: "To"}, days: {value: "days", label: "Days"}, ...bandTip}, tip: {format: {x: dayFormat}}}),
       Plot.ruleY([0])
     ]
   });

@@ -13,11 +13,14 @@ export const AGENDIZE_DAILY = {
   chats: "count(*)::INTEGER",
   duration_sum: "coalesce(sum(duration_seconds), 0)::DOUBLE",
   duration_count: "count(duration_seconds)::INTEGER",
+  duration_sumsq: "coalesce(sum(duration_seconds::DOUBLE * duration_seconds), 0)::DOUBLE",
   messages: "coalesce(sum(message_count), 0)::INTEGER",
+  messages_sumsq: "coalesce(sum(message_count::DOUBLE * message_count), 0)::DOUBLE",
   operator_messages: "coalesce(sum(operator_messages), 0)::INTEGER",
   visitor_messages: "coalesce(sum(visitor_messages), 0)::INTEGER",
   first_response_sum: "coalesce(sum(first_response_seconds), 0)::DOUBLE",
   first_response_count: "count(first_response_seconds)::INTEGER",
+  first_response_sumsq: "coalesce(sum(first_response_seconds::DOUBLE * first_response_seconds), 0)::DOUBLE",
 } as const satisfies Columns;
 
 /** Agendize's own average beside ours, one row per list window (agendize_duration_check). */
@@ -55,6 +58,7 @@ export const AGENDIZE_METRICS = {
     definition: "Mean time from the chat's start (its first message, as Agendize defines the start) to its last message, over chats with at least one message.",
     sum: "duration_sum",
     count: "duration_count",
+    sumOfSquares: "duration_sumsq",
   }),
   agendize_vendor_avg_duration_seconds: windows.mean({
     id: "agendize_vendor_avg_duration_seconds",
@@ -64,6 +68,8 @@ export const AGENDIZE_METRICS = {
       "Agendize's own summary.averageChatSessionDuration of each list request, weighted by the request's summary.chatSessions, over the requests whose window starts in the period. The sync requests 7-day windows one day wider on each side, so neighbouring requests share two days of chats.",
     sum: "vendor_duration_sum",
     count: "vendor_chat_sessions",
+    // Agendize publishes an average per window, not its chats' durations: no spread to build an interval from.
+    sumOfSquares: null,
   }),
   agendize_disagreeing_windows: windows.count({
     id: "agendize_disagreeing_windows",
@@ -78,6 +84,7 @@ export const AGENDIZE_METRICS = {
     definition: "Mean number of messages (operator and visitor) per chat.",
     sum: "messages",
     count: "chats",
+    sumOfSquares: "messages_sumsq",
   }),
   agendize_operator_message_share: daily.share({
     id: "agendize_operator_message_share",
@@ -93,6 +100,7 @@ export const AGENDIZE_METRICS = {
     definition: "Mean time from the chat's start to the operator's first message, over chats an operator answered.",
     sum: "first_response_sum",
     count: "first_response_count",
+    sumOfSquares: "first_response_sumsq",
   }),
   agendize_median_first_response_seconds: medianMetric({
     id: "agendize_median_first_response_seconds",

@@ -14,23 +14,29 @@ export const CHAT_DAILY = {
   chats: "count(*)::INTEGER",
   duration_sum: "coalesce(sum(duration_seconds), 0)::DOUBLE",
   duration_count: "count(duration_seconds)::INTEGER",
+  duration_sumsq: "coalesce(sum(duration_seconds::DOUBLE * duration_seconds), 0)::DOUBLE",
   wait_sum: "coalesce(sum(wait_seconds), 0)::DOUBLE",
   wait_count: "count(wait_seconds)::INTEGER",
+  wait_sumsq: "coalesce(sum(wait_seconds::DOUBLE * wait_seconds), 0)::DOUBLE",
   first_response_sum: "coalesce(sum(first_response_seconds), 0)::DOUBLE",
   first_response_count: "count(first_response_seconds)::INTEGER",
+  first_response_sumsq: "coalesce(sum(first_response_seconds::DOUBLE * first_response_seconds), 0)::DOUBLE",
   transfers_in: "count(*) FILTER (WHERE started_by_transfer)::INTEGER",
   transfers_out: "count(*) FILTER (WHERE ended_by_transfer)::INTEGER",
   with_cobrowse: "count(*) FILTER (WHERE has_cobrowse)::INTEGER",
   mcs_sum: "coalesce(sum(chat_mcs), 0)::DOUBLE",
   mcs_count: "count(chat_mcs)::INTEGER",
+  mcs_sumsq: "coalesce(sum(chat_mcs::DOUBLE * chat_mcs), 0)::DOUBLE",
   alerted_negative: "count(*) FILTER (WHERE alerted_mcs = -1)::INTEGER",
   alerted_neutral: "count(*) FILTER (WHERE alerted_mcs = 0)::INTEGER",
   alerted_positive: "count(*) FILTER (WHERE alerted_mcs = 1)::INTEGER",
   alerted_count: "count(alerted_mcs)::INTEGER",
   cobrowse_mcs_sum: "coalesce(sum(chat_mcs) FILTER (WHERE has_cobrowse), 0)::DOUBLE",
   cobrowse_mcs_count: "count(chat_mcs) FILTER (WHERE has_cobrowse)::INTEGER",
+  cobrowse_mcs_sumsq: "coalesce(sum(chat_mcs::DOUBLE * chat_mcs) FILTER (WHERE has_cobrowse), 0)::DOUBLE",
   no_cobrowse_mcs_sum: "coalesce(sum(chat_mcs) FILTER (WHERE NOT has_cobrowse), 0)::DOUBLE",
   no_cobrowse_mcs_count: "count(chat_mcs) FILTER (WHERE NOT has_cobrowse)::INTEGER",
+  no_cobrowse_mcs_sumsq: "coalesce(sum(chat_mcs::DOUBLE * chat_mcs) FILTER (WHERE NOT has_cobrowse), 0)::DOUBLE",
 } as const satisfies Columns;
 
 /** The chat distributions, in the order the histogram files list them. */
@@ -60,6 +66,7 @@ export const CHAT_METRICS = {
     definition: "Mean time from the chat's start to its end.",
     sum: "duration_sum",
     count: "duration_count",
+    sumOfSquares: "duration_sumsq",
   }),
   chat_median_duration_seconds: medianMetric({
     id: "chat_median_duration_seconds",
@@ -82,6 +89,7 @@ export const CHAT_METRICS = {
     definition: "Mean chat MCS (0–100) over chats that have one.",
     sum: "mcs_sum",
     count: "mcs_count",
+    sumOfSquares: "mcs_sumsq",
   }),
   chat_negative_mcs_share: daily.share({
     id: "chat_negative_mcs_share",
@@ -118,6 +126,7 @@ export const CHAT_METRICS = {
     definition: "Mean time from the visitor's chat request to the chat's start, over the chats whose request time is known.",
     sum: "wait_sum",
     count: "wait_count",
+    sumOfSquares: "wait_sumsq",
   }),
   chat_median_wait_seconds: medianMetric({
     id: "chat_median_wait_seconds",
@@ -133,6 +142,7 @@ export const CHAT_METRICS = {
     definition: "Mean time from the chat's start to the agent's first line the visitor saw (a written line, not an agents-only note), over chats the agent answered.",
     sum: "first_response_sum",
     count: "first_response_count",
+    sumOfSquares: "first_response_sumsq",
   }),
   chat_median_first_response_seconds: medianMetric({
     id: "chat_median_first_response_seconds",
@@ -163,6 +173,7 @@ export const CHAT_METRICS = {
     definition: "Mean chat MCS of chats that included a co-browse session.",
     sum: "cobrowse_mcs_sum",
     count: "cobrowse_mcs_count",
+    sumOfSquares: "cobrowse_mcs_sumsq",
   }),
   chat_mcs_without_cobrowse: daily.mean({
     id: "chat_mcs_without_cobrowse",
@@ -171,5 +182,6 @@ export const CHAT_METRICS = {
     definition: "Mean chat MCS of chats without a co-browse session.",
     sum: "no_cobrowse_mcs_sum",
     count: "no_cobrowse_mcs_count",
+    sumOfSquares: "no_cobrowse_mcs_sumsq",
   }),
 };

@@ -10,8 +10,8 @@ import { chartFrame } from "./chart.js";
 import { categoryBars, timeBars, timeLines } from "./charts.js";
 import { CHAT_HISTOGRAMS as H, CHAT_METRICS as M } from "./chat-measures.js";
 import { breakdownChart, distributionChart, periodColumn, shareColumn, shareList } from "./common-charts.js";
-import { formatValue } from "./format.js";
-import { MIN_CASES } from "./metric-kinds.js";
+import { formatValue, intervalRange } from "./format.js";
+import { metricBand, MIN_CASES } from "./metric-kinds.js";
 import { bandBars } from "./page-plots.js";
 import { distinctValues, numberOf, sumBy, total, truncate, type Row } from "./rows.js";
 import type { Histogram } from "./measure-sql.js";
@@ -152,19 +152,23 @@ export function chatReasonsChart(reasons: readonly Row[], options: { title: stri
 }
 
 export function transfersChart(now: readonly Row[], { range, bucket, scope }: ChartScope): HTMLElement {
-  const series = periodSeries(now, range, bucket, ["chats", "transfers_in", "transfers_out"]).flatMap((d) => {
-    const chats = valueOf(d, "chats");
-    return [
-      { period: d.period, end: d.end, days: d.days, transfer: "Started by a transfer", share: chats ? valueOf(d, "transfers_in") / chats : null, chats: d.transfers_in },
-      { period: d.period, end: d.end, days: d.days, transfer: "Transferred away", share: chats ? valueOf(d, "transfers_out") / chats : null, chats: d.transfers_out },
-    ];
-  });
+  // Each line is its KPI per period, with the KPI's 95% interval as a band.
+  const transfers = [
+    ["Started by a transfer", M.chat_transfer_in_share, "transfers_in"],
+    ["Transferred away", M.chat_transfer_out_share, "transfers_out"],
+  ] as const;
+  const series = periodSeries(now, range, bucket, ["chats", "transfers_in", "transfers_out"]).flatMap((d) =>
+    transfers.map(([transfer, metric, column]) => {
+      const { value, lower, upper } = metricBand(metric, [d]);
+      return { period: d.period, end: d.end, days: d.days, transfer, share: value, lower, upper, interval: intervalRange("share", lower, upper), chats: d[column] };
+    }),
+  );
   return chartFrame({
     title: `Transfers per ${bucket}`,
     height: 240,
-    summary: `${percent(M.chat_transfer_in_share.compute(now).value)} of chats started by a transfer and ${percent(M.chat_transfer_out_share.compute(now).value)} were transferred away (${scope}).`,
-    render: (width, height) => timeLines(series, { y: "share", stroke: "transfer", bucket, width, height, yLabel: "Share of chats", percent: true }),
-    table: { rows: series, columns: [periodColumn(bucket), { key: "transfer", label: "Transfer" }, { key: "chats", label: "Chats", numeric: true }, shareColumn()] },
+    summary: `${percent(M.chat_transfer_in_share.compute(now).value)} of chats started by a transfer and ${percent(M.chat_transfer_out_share.compute(now).value)} were transferred away (${scope}). The shaded band around each line is its 95% interval per ${bucket} (Wilson's score interval): a move that stays within the bands' width can be noise.`,
+    render: (width, height) => timeLines(series, { y: "share", stroke: "transfer", bucket, width, height, yLabel: "Share of chats", percent: true, lower: "lower", upper: "upper" }),
+    table: { rows: series, columns: [periodColumn(bucket), { key: "transfer", label: "Transfer" }, { key: "chats", label: "Chats", numeric: true }, shareColumn(), { key: "interval", label: "95% interval" }] },
   });
 }
 

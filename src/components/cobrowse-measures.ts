@@ -14,6 +14,7 @@ export const COBROWSE_DAILY = {
   went_live: "count(*) FILTER (WHERE went_live)::INTEGER",
   length_sum: "coalesce(sum(length_seconds), 0)::DOUBLE",
   length_count: "count(length_seconds)::INTEGER",
+  length_sumsq: "coalesce(sum(length_seconds::DOUBLE * length_seconds), 0)::DOUBLE",
   with_call: "count(*) FILTER (WHERE had_call)::INTEGER",
   // Call time only where the session length is known, so call_sum / length_sum is a share.
   call_sum: "coalesce(sum(call_length_seconds) FILTER (WHERE length_seconds IS NOT NULL), 0)::DOUBLE",
@@ -23,10 +24,13 @@ export const COBROWSE_DAILY = {
   ready_recording: "count(*) FILTER (WHERE has_ready_recording)::INTEGER",
   quality_sum: "coalesce(sum(quality_rating), 0)::DOUBLE",
   quality_count: "count(quality_rating)::INTEGER",
+  quality_sumsq: "coalesce(sum(quality_rating::DOUBLE * quality_rating), 0)::DOUBLE",
   visitor_quality_sum: "coalesce(sum(visitor_quality_rating), 0)::DOUBLE",
   visitor_quality_count: "count(visitor_quality_rating)::INTEGER",
+  visitor_quality_sumsq: "coalesce(sum(visitor_quality_rating::DOUBLE * visitor_quality_rating), 0)::DOUBLE",
   visitor_rating_sum: "coalesce(sum(visitor_rating), 0)::DOUBLE",
   visitor_rating_count: "count(visitor_rating)::INTEGER",
+  visitor_rating_sumsq: "coalesce(sum(visitor_rating::DOUBLE * visitor_rating), 0)::DOUBLE",
   multi_agent: "count(*) FILTER (WHERE multi_agent)::INTEGER",
 } as const satisfies Columns;
 
@@ -58,6 +62,7 @@ export const COBROWSE_METRICS = {
     definition: `Mean length of the sessions. ${SESSION_LENGTH}`,
     sum: "length_sum",
     count: "length_count",
+    sumOfSquares: "length_sumsq",
   }),
   cobrowse_median_length_seconds: medianMetric({
     id: "cobrowse_median_length_seconds",
@@ -79,6 +84,7 @@ export const COBROWSE_METRICS = {
     definition: "Seconds on a call divided by the total length of the sessions, both over the sessions whose length is known.",
     part: "call_sum",
     whole: "length_sum",
+    amounts: true,
   }),
   cobrowse_authorization_rate: daily.share({
     id: "cobrowse_authorization_rate",
@@ -102,6 +108,7 @@ export const COBROWSE_METRICS = {
       "The agents' rating of the session's quality (1–5): quality feedback given by one of the session's agents, averaged per session, then over the sessions an agent rated. The visitor's own quality rating is not part of it.",
     sum: "quality_sum",
     count: "quality_count",
+    sumOfSquares: "quality_sumsq",
   }),
   cobrowse_avg_visitor_quality_rating: daily.mean({
     id: "cobrowse_avg_visitor_quality_rating",
@@ -110,6 +117,7 @@ export const COBROWSE_METRICS = {
     definition: "The visitor's own rating of the session's quality (1–5): quality feedback given by the session's visitor, over the sessions the visitor rated.",
     sum: "visitor_quality_sum",
     count: "visitor_quality_count",
+    sumOfSquares: "visitor_quality_sumsq",
   }),
   cobrowse_avg_visitor_rating: daily.mean({
     id: "cobrowse_avg_visitor_rating",
@@ -118,6 +126,7 @@ export const COBROWSE_METRICS = {
     definition: "Mean of the visitors' ratings of the agent (1–5, Upscope's visitor_agent_rating, given only when one agent was on the session), over the sessions with one.",
     sum: "visitor_rating_sum",
     count: "visitor_rating_count",
+    sumOfSquares: "visitor_rating_sumsq",
   }),
   cobrowse_multi_agent_share: daily.share({
     id: "cobrowse_multi_agent_share",

@@ -11,8 +11,8 @@ import { scatter, timeBars, timeLines } from "./charts.js";
 import { COBROWSE_LENGTH, COBROWSE_METRICS as M } from "./cobrowse-measures.js";
 import { breakdownChart, distributionChart, periodColumn, shareColumn, shareList } from "./common-charts.js";
 import { addDays } from "./dates.js";
-import { formatValue } from "./format.js";
-import type { Metric } from "./metric-kinds.js";
+import { formatValue, intervalRange } from "./format.js";
+import { metricBand, type Metric } from "./metric-kinds.js";
 import { ratingBars } from "./page-plots.js";
 import { numberOf, sumBy, total, type Row } from "./rows.js";
 import type { ChartScope, Selection } from "./selection.js";
@@ -49,17 +49,17 @@ export function outcomeRatesChart(now: readonly Row[], { range, bucket, scope }:
   ];
   const series = periodSeries(now, range, bucket, [...new Set(rates.flatMap(([, metric]) => metric.columns))]).flatMap((d) =>
     rates.map(([label, metric]) => {
-      const { value, n } = metric.compute([d]);
-      return { period: d.period, end: d.end, days: d.days, rate: label, share: value, sessions: n };
+      const { value, n, lower, upper } = metricBand(metric, [d]);
+      return { period: d.period, end: d.end, days: d.days, rate: label, share: value, lower, upper, interval: intervalRange("share", lower, upper), sessions: n };
     }),
   );
   return chartFrame({
     title: `Session outcomes per ${bucket}`,
     height: 300,
-    summary: `Share of sessions per ${bucket} that went live, were authorized, had a call, have a ready recording, or had more than one agent (${scope}).`,
+    summary: `Share of sessions per ${bucket} that went live, were authorized, had a call, have a ready recording, or had more than one agent (${scope}). The shaded band around each line is its 95% interval per ${bucket} (Wilson's score interval): a move that stays within the bands' width can be noise.`,
     render: (width, height) =>
-      timeLines(series, { y: "share", stroke: "rate", bucket, width, height, yLabel: "Share of sessions", percent: true, strokeDomain: rates.map(([label]) => label) }),
-    table: { rows: series, columns: [periodColumn(bucket), { key: "rate", label: "Outcome" }, shareColumn(), { key: "sessions", label: "Sessions", numeric: true }] },
+      timeLines(series, { y: "share", stroke: "rate", bucket, width, height, yLabel: "Share of sessions", percent: true, strokeDomain: rates.map(([label]) => label), lower: "lower", upper: "upper" }),
+    table: { rows: series, columns: [periodColumn(bucket), { key: "rate", label: "Outcome" }, shareColumn(), { key: "interval", label: "95% interval" }, { key: "sessions", label: "Sessions", numeric: true }] },
   });
 }
 

@@ -21,6 +21,7 @@ export const EMBEDDED_SESSION_COLUMNS = {
   video_active: "count(*) FILTER (WHERE video_active)::INTEGER",
   observers_sum: "coalesce(sum(max_observers), 0)::INTEGER",
   observers_count: "count(max_observers)::INTEGER",
+  observers_sumsq: "coalesce(sum(max_observers * max_observers), 0)::INTEGER",
   error_sessions: "count(*) FILTER (WHERE errors > 0)::INTEGER",
   ended_with_error: "count(*) FILTER (WHERE end_reason = 'error')::INTEGER",
 } as const satisfies Columns;
@@ -121,6 +122,7 @@ export const EMBEDDED_METRICS = {
     unit: "number",
     sum: "observers_sum",
     count: "observers_count",
+    sumOfSquares: "observers_sumsq",
     definition: "Mean of the most agents observing each session at once (observersCount).",
   }),
 };

@@ -38,6 +38,11 @@ export function formatValue(unit: MetricUnit, value: number | null): string {
   }
 }
 
+/** "41.2%–47.9%": an interval's bounds in a unit, or "—" when there is none. */
+export function intervalRange(unit: MetricUnit, lower: number | null, upper: number | null): string {
+  return lower === null || upper === null ? "—" : `${formatValue(unit, lower)}–${formatValue(unit, upper)}`;
+}
+
 export interface Change {
   /** current − previous, in the metric's unit (fraction for shares). */
   difference: number;

@@ -17,6 +17,7 @@ export const OVERVIEW_COBROWSE = {
   sessions: COBROWSE_DAILY.sessions,
   length_sum: COBROWSE_DAILY.length_sum,
   length_count: COBROWSE_DAILY.length_count,
+  length_sumsq: COBROWSE_DAILY.length_sumsq,
 } as const satisfies Columns;
 
 /** The LivePerson column of overview-daily (over engagements). */

@@ -17,6 +17,8 @@ export interface ChartScope {
 
 export interface Selection {
   previous: DateRange;
+  /** The days each period covers, for KPI cards: a count's interval and change test count the days without rows too. */
+  kpiPeriods: { current: DateRange; previous: DateRange };
   /** How KPI cards name the previous period; null when it starts before the first day with data. */
   vs: string | null;
   /** The rows of the range (or of `period`) that match every filter. */
@@ -33,8 +35,10 @@ export interface SelectionOptions {
 
 export function selectionOf(range: DateRange, filters: Readonly<Record<string, string | null | undefined>>, options: SelectionOptions): Selection {
   const described = options.described.filter((text): text is string => typeof text === "string" && text !== "").join(", ");
+  const previous = previousRange(range);
   return {
-    previous: previousRange(range),
+    previous,
+    kpiPeriods: { current: range, previous },
     vs: previousLabel(range, options.firstDay),
     pick: (rows, period = range) => rowsInRange(filterRows(rows, filters), period),
     charts: { range, bucket: bucketFor(range), scope: `${describeRange(range)}${described ? `, ${described}` : ""}` },

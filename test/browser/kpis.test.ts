@@ -74,6 +74,36 @@ const COBROWSING: Expected[] = [
   { id: "cobrowse_multi_agent_share", tolerance: EXACT, sql: (f, t) => `SELECT count(*) FILTER (WHERE agent_count > 1) / count(*) AS v ${sessionsIn(f, t)}` },
 ];
 
+/**
+ * The share cards whose figure is cases out of cases, with the SQL of their part
+ * (x) and whole (n): their verdict is recomputed here with the pooled
+ * two-proportion z-test (|z| > 1.959964 is a change at the 95% level).
+ */
+const SHARES: Record<string, (from: string, to: string) => string> = {
+  cobrowse_live_share: (f, t) => `SELECT count(*) FILTER (WHERE went_live) AS x, count(*) AS n ${sessionsIn(f, t)}`,
+  cobrowse_call_share: (f, t) => `SELECT count(*) FILTER (WHERE call_length_seconds > 0) AS x, count(*) AS n ${sessionsIn(f, t)}`,
+  cobrowse_authorization_rate: (f, t) => `SELECT count(*) FILTER (WHERE session_authorized) AS x, count(session_authorized) AS n ${sessionsIn(f, t)}`,
+  cobrowse_ready_recording_share: (f, t) => `SELECT count(*) FILTER (WHERE video_status = 'ready') AS x, count(*) AS n ${sessionsIn(f, t)}`,
+  cobrowse_multi_agent_share: (f, t) => `SELECT count(*) FILTER (WHERE agent_count > 1) AS x, count(*) AS n ${sessionsIn(f, t)}`,
+  chat_csat: (f, t) => `SELECT count(*) FILTER (WHERE rating >= 4) AS x, count(*) AS n FROM survey_answers WHERE rating IS NOT NULL AND ${between("engagement_date", f, t)}`,
+};
+
+async function shareCounts(sql: string): Promise<{ x: number; n: number }> {
+  const [row] = await marts.queryRows(sql);
+  return { x: Number(row?.x ?? 0), n: Number(row?.n ?? 0) };
+}
+
+/** The pooled two-proportion z-test's verdict at 95%, written out here apart from the site's statistics module. */
+function twoProportionVerdict(current: { x: number; n: number }, previous: { x: number; n: number }): string {
+  if (current.n === 0 || previous.n === 0) return "insufficient-data";
+  const pooled = (current.x + previous.x) / (current.n + previous.n);
+  const difference = current.x / current.n - previous.x / previous.n;
+  const variance = pooled * (1 - pooled) * (1 / current.n + 1 / previous.n);
+  if (variance === 0) return difference === 0 ? "within-noise" : difference > 0 ? "up" : "down";
+  const z = difference / Math.sqrt(variance);
+  return Math.abs(z) > 1.959964 ? (z > 0 ? "up" : "down") : "within-noise";
+}
+
 async function expectedValue(sql: string): Promise<number> {
   const [row] = await marts.queryRows(sql);
   const value = row?.v;
@@ -118,7 +148,21 @@ for (const [path, expectations] of [
       try {
         await waitForCharts(page);
         const cards = await page.$$eval("[data-metric]", (elements) =>
-          elements.map((el) => ({ id: el.getAttribute("data-metric"), value: el.getAttribute("data-value"), previous: el.getAttribute("data-previous") })),
+          elements.map((el) => {
+            const line = el.querySelector(".si-kpi-change");
+            const arrow = line ? getComputedStyle(line, "::before").content : "";
+            return {
+              id: el.getAttribute("data-metric"),
+              value: el.getAttribute("data-value"),
+              previous: el.getAttribute("data-previous"),
+              n: el.getAttribute("data-n"),
+              verdict: el.getAttribute("data-verdict"),
+              lower: el.getAttribute("data-interval-lower"),
+              upper: el.getAttribute("data-interval-upper"),
+              arrow,
+              text: line?.textContent ?? "",
+            };
+          }),
         );
         // Every KPI on the page is checked, and every check has its KPI.
         expect(cards.map((card) => card.id).sort()).toEqual(expectations.map((e) => e.id).sort());
@@ -127,6 +171,32 @@ for (const [path, expectations] of [
           expectClose(expectation.id, card?.value ?? null, await expectedValue(expectation.sql(...current)), expectation.tolerance);
           expectClose(`${expectation.id} (previous period)`, card?.previous ?? null, await expectedValue(expectation.sql(...previous)), expectation.tolerance);
         }
+        // Every card has a verdict; an arrow exactly when it is up or down, the words otherwise.
+        for (const card of cards) {
+          expect(["up", "down", "within-noise", "insufficient-data"], `${card.id}: verdict`).toContain(card.verdict);
+          const hasArrow = /[▲▼]/.test(card.arrow);
+          expect(hasArrow, `${card.id}: arrow for verdict ${card.verdict} (${card.arrow})`).toBe(card.verdict === "up" || card.verdict === "down");
+          if (card.verdict === "up") expect(card.arrow).toContain("▲");
+          if (card.verdict === "down") expect(card.arrow).toContain("▼");
+          if (card.verdict === "within-noise") expect(card.text).toContain("within normal variation");
+          // The relative change number stays visible whatever the verdict.
+          if (card.value !== "" && card.previous !== "") expect(card.text, `${card.id}: change text`).toMatch(/[+−±]\d/);
+          // The interval holds the figure.
+          if (card.lower !== null && card.value !== "") {
+            expect(Number(card.lower), `${card.id}: interval lower`).toBeLessThanOrEqual(Number(card.value) + 1e-9);
+            expect(Number(card.upper), `${card.id}: interval upper`).toBeGreaterThanOrEqual(Number(card.value) - 1e-9);
+          }
+        }
+        // Each share card's verdict is the two-proportion z-test's over the marts' counts.
+        for (const [id, sql] of Object.entries(SHARES)) {
+          const card = cards.find((c) => c.id === id);
+          if (!card) continue;
+          const [now, before] = [await shareCounts(sql(...current)), await shareCounts(sql(...previous))];
+          expect(Number(card.n), `${id}: n`).toBe(now.n);
+          expect(card.verdict, `${id}: ${now.x}/${now.n} against ${before.x}/${before.n}`).toBe(twoProportionVerdict(now, before));
+        }
+        // The footnotes explain the rule once.
+        expect(await page.locator('[data-testid="change-rule"]').count()).toBe(1);
         // The figures are not trivially zero: the demo lake has sessions in the default range.
         expect(Number(cards.find((c) => c.id === "cobrowse_sessions")?.value)).toBeGreaterThan(0);
       } finally {
