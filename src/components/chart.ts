@@ -19,6 +19,24 @@ export interface ChartOptions {
 }
 
 let chartCount = 0;
+
+/**
+ * Plot names its marks and axes with `aria-label` on SVG `<g>` elements that have
+ * no role ("rect", "x-axis tick" …), which ARIA does not allow there and screen
+ * readers ignore or misread; inside the frame's image they would only repeat what
+ * the title and summary say. So they go, with any `aria-description`, and the
+ * plot's own elements are hidden from the accessibility tree: the frame's
+ * `role="img"`, title and summary stand for the whole chart.
+ */
+export function asImageContent<T extends Element>(rendered: T): T {
+  for (const node of [rendered, ...rendered.querySelectorAll("[aria-label], [aria-description]")]) {
+    if (node.hasAttribute("role")) continue;
+    node.removeAttribute("aria-label");
+    node.removeAttribute("aria-description");
+  }
+  rendered.setAttribute("aria-hidden", "true");
+  return rendered;
+}
 /** Below this width (a transient layout while the page settles) a plot would have negative room; wait for the real width. */
 const MIN_RENDER_WIDTH = 200;
 
@@ -27,13 +45,21 @@ export function chartFrame(options: ChartOptions): HTMLElement {
   const id = `si-chart-${++chartCount}`;
   // Three lines at most on screen (the box keeps its height); the whole text stays in the DOM for screen readers and in the tooltip.
   const summary = element("p", { className: "si-chart-summary", text: options.summary, attributes: { id: `${id}-summary`, title: options.summary } });
+  // The plot is one image named by the chart's title and described by its summary, which a screen reader announces with it.
   const plot = element("div", {
     className: "si-chart-plot",
     attributes: { role: "img", "aria-label": options.title, "aria-describedby": `${id}-summary` },
   });
   plot.style.minHeight = `${options.height}px`;
   plot.style.position = "relative";
-  const figure = element("figure", { className: "si-chart", attributes: { style: "margin:0;max-width:none" } }, element("h3", { text: options.title }), plot, summary);
+  const title = element("h3", { text: options.title, attributes: { id: `${id}-title` } });
+  const figure = element(
+    "figure",
+    { className: "si-chart", attributes: { style: "margin:0;max-width:none", "aria-labelledby": `${id}-title` } },
+    title,
+    plot,
+    summary,
+  );
   if (options.table) {
     const details = element("details", {}, element("summary", { text: "Table view" }));
     // Built on first open: large tables cost nothing until someone asks for them.
@@ -51,7 +77,7 @@ export function chartFrame(options: ChartOptions): HTMLElement {
   const draw = (width: number) => {
     if (width < MIN_RENDER_WIDTH || width === renderedWidth) return;
     renderedWidth = width;
-    plot.replaceChildren(options.render(width, options.height));
+    plot.replaceChildren(asImageContent(options.render(width, options.height)));
   };
   let attached = false;
   const observer = new ResizeObserver(([entry]) => {

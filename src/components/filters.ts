@@ -52,15 +52,27 @@ export function dateRangeInput(bounds: RangeBounds): RangeInput {
     button.addEventListener("click", () => set(presetRange(bounds.anchor, days)));
     return button;
   });
-  const dateField = (label: string, key: "from" | "to") => {
+  const dateField = (label: string, key: "from" | "to"): HTMLInputElement => {
     const input = element("input", { attributes: { type: "date", min: bounds.min, max: bounds.max, "aria-label": label, "data-range": key } });
     // Typing fires input events before a date is complete; only a committed change counts.
     input.addEventListener("input", (event) => event.stopPropagation());
+    // Chromium fires change for each complete date while a year is typed digit by
+    // digit (0002, 0020, 0202, 2026): a day outside the data's bounds is not taken
+    // (nor written back into the field under the keyboard) until typing gives one inside.
     input.addEventListener("change", () => {
-      if (!input.value) return;
-      const next = { ...value, [key]: input.value, preset: null };
+      const day = input.value;
+      if (!day || day < bounds.min || day > bounds.max) {
+        input.setAttribute("aria-invalid", "true");
+        return;
+      }
+      input.removeAttribute("aria-invalid");
+      const next = { ...value, [key]: day, preset: null };
       if (next.from > next.to) [next.from, next.to] = [next.to, next.from];
       set(next);
+    });
+    // Leaving the field with a day that was not taken shows the range's day again.
+    input.addEventListener("blur", () => {
+      if (input.value !== value[key]) render();
     });
     return input;
   };
@@ -71,6 +83,7 @@ export function dateRangeInput(bounds: RangeBounds): RangeInput {
 
   const render = () => {
     for (const button of buttons) button.setAttribute("aria-pressed", String(Number(button.dataset.preset) === value.preset));
+    for (const input of [fromInput, toInput]) input.removeAttribute("aria-invalid");
     fromInput.value = value.from;
     toInput.value = value.to;
     const previous = previousRange(value);
