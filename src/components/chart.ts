@@ -28,6 +28,22 @@ let chartCount = 0;
  * plot's own elements are hidden from the accessibility tree: the frame's
  * `role="img"`, title and summary stand for the whole chart.
  */
+/**
+ * Chart titles are h3, right under a section's h2; a chart right under the page's
+ * h1 (the overview's, an agent's) would skip a level. Once the frame is in the page,
+ * its title takes the level after the nearest heading before it that is not
+ * another chart's title (as `aria-level`; it looks the same).
+ */
+function followOutline(title: HTMLElement): void {
+  let level = 0;
+  for (const heading of document.querySelectorAll<HTMLElement>("h1, h2, h3, h4, h5, h6, [role=heading]")) {
+    if (!(heading.compareDocumentPosition(title) & Node.DOCUMENT_POSITION_FOLLOWING)) break;
+    if (heading.closest(".si-chart")) continue;
+    level = Number(heading.getAttribute("aria-level") ?? heading.tagName.slice(1)) || level;
+  }
+  if (level > 0 && level + 1 !== 3) title.setAttribute("aria-level", String(Math.min(6, level + 1)));
+}
+
 export function asImageContent<T extends Element>(rendered: T): T {
   for (const node of [rendered, ...rendered.querySelectorAll("[aria-label], [aria-description]")]) {
     if (node.hasAttribute("role")) continue;
@@ -86,6 +102,7 @@ export function chartFrame(options: ChartOptions): HTMLElement {
       observer.disconnect();
       return;
     }
+    if (!attached && plot.isConnected) followOutline(title);
     attached ||= plot.isConnected;
     draw(Math.floor(entry?.contentRect.width ?? 0));
   });
