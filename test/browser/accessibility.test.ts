@@ -5,7 +5,8 @@
  * violation of a WCAG rule fails the page, naming the rule and the elements;
  * moderate and minor ones, and axe's best-practice findings, are printed (and
  * written to test-results/accessibility.json) so they are seen and do not grow
- * unnoticed.
+ * unnoticed. axe does not judge SVG graphics, so the series colours of every
+ * chart's legend are checked here too: 3:1 at least against the chart's background.
  */
 import { mkdir, writeFile } from "node:fs/promises";
 import { join } from "node:path";
@@ -28,6 +29,22 @@ interface Violation {
   targets: string[];
   /** axe's reason per element (for contrast: the colours and the ratio found). */
   reasons: string[];
+}
+
+/** What series colours need against the chart's background (WCAG 1.4.11, non-text contrast). */
+const MIN_SERIES_CONTRAST = 3;
+
+/** WCAG's relative luminance and contrast ratio of two sRGB colours ("rgb(r, g, b)"). */
+function contrast(a: string, b: string): number {
+  const luminance = (color: string) => {
+    const [r = 0, g = 0, bl = 0] = (color.match(/[\d.]+/g) ?? []).slice(0, 3).map((part) => {
+      const c = Number(part) / 255;
+      return c <= 0.04045 ? c / 12.92 : ((c + 0.055) / 1.055) ** 2.4;
+    });
+    return 0.2126 * r + 0.7152 * g + 0.0722 * bl;
+  };
+  const [light, dark] = [luminance(a), luminance(b)].sort((x, y) => y - x) as [number, number];
+  return (light + 0.05) / (dark + 0.05);
 }
 
 let site: Site;
@@ -76,6 +93,41 @@ describe("axe-core, WCAG 2.2 AA", () => {
           }));
         }, [...WCAG_TAGS, ...ADVISORY_TAGS]);
         const isWcag = (violation: Violation) => violation.tags.some((tag) => WCAG_TAGS.includes(tag));
+        // Series colours, read from the charts' legends (their swatches and symbols), against the chart's background.
+        const swatches = await page.evaluate(() => {
+          // Computed colours come as rgb(), color(srgb …) or oklch(): a canvas pixel turns each into sRGB bytes.
+          const pixel = document.createElement("canvas").getContext("2d", { willReadFrequently: true });
+          const toRgb = (color: string): { rgb: string; opaque: boolean } => {
+            if (!pixel) throw new Error("no canvas");
+            pixel.clearRect(0, 0, 1, 1);
+            pixel.fillStyle = color;
+            pixel.fillRect(0, 0, 1, 1);
+            const [r, g, b, a] = pixel.getImageData(0, 0, 1, 1).data;
+            return { rgb: `rgb(${r}, ${g}, ${b})`, opaque: a === 255 };
+          };
+          const background = (node: Element | null): string => {
+            for (let at = node; at; at = at.parentElement) {
+              const color = toRgb(getComputedStyle(at).backgroundColor);
+              if (color.opaque) return color.rgb;
+            }
+            return "rgb(255, 255, 255)";
+          };
+          const found: Array<{ chart: string; color: string; background: string }> = [];
+          for (const plot of document.querySelectorAll(".si-chart-plot")) {
+            const chart = plot.getAttribute("aria-label") ?? "";
+            for (const swatch of plot.querySelectorAll('[class*="-swatch"] > svg')) {
+              const style = getComputedStyle(swatch);
+              for (const color of [style.fill, style.stroke]) {
+                if (color !== "none" && !color.startsWith("url(")) found.push({ chart, color: toRgb(color).rgb, background: background(plot) });
+              }
+            }
+          }
+          return found;
+        });
+        const faintSeries = [...new Set(swatches.filter((swatch) => contrast(swatch.color, swatch.background) < MIN_SERIES_CONTRAST).map(
+          (swatch) => `${swatch.chart}: ${swatch.color} on ${swatch.background} (${contrast(swatch.color, swatch.background).toFixed(2)}:1)`,
+        ))];
+        expect(swatches.length, "legend colours were found").toBeGreaterThan(0);
         const failing: Violation[] = violations.filter((violation) => isWcag(violation) && FAILING_IMPACTS.has(violation.impact ?? ""));
         const other = violations.filter((violation) => !failing.includes(violation));
         const key = `${path} (${colorScheme})`;
@@ -97,6 +149,7 @@ describe("axe-core, WCAG 2.2 AA", () => {
             (violation.targets.length > 8 ? "; …" : ""),
         );
         expect(described, `${key}: ${report[key].failing} elements in serious or critical violations`).toEqual([]);
+        expect(faintSeries, `${key}: series colours below ${MIN_SERIES_CONTRAST}:1 against the chart`).toEqual([]);
       });
     }
   }
