@@ -21,6 +21,22 @@ export interface ChartOptions {
 let chartCount = 0;
 
 /**
+ * Chart titles are h3, right under a section's h2; a chart right under the page's
+ * h1 (the overview's, an agent's) would skip a level. Once the frame is in the page,
+ * its title takes the level after the nearest heading before it that is not
+ * another chart's or table's title (as `aria-level`; it looks the same).
+ */
+function followOutline(title: HTMLElement): void {
+  let level = 0;
+  for (const heading of document.querySelectorAll<HTMLElement>("h1, h2, h3, h4, h5, h6, [role=heading]")) {
+    if (!(heading.compareDocumentPosition(title) & Node.DOCUMENT_POSITION_FOLLOWING)) break;
+    if (heading.closest(".si-chart, .si-table-bar")) continue;
+    level = Number(heading.getAttribute("aria-level") ?? heading.tagName.slice(1)) || level;
+  }
+  if (level > 0 && level + 1 !== 3) title.setAttribute("aria-level", String(Math.min(6, level + 1)));
+}
+
+/**
  * Plot names its marks and axes with `aria-label` on SVG `<g>` elements that have
  * no role ("rect", "x-axis tick" …), which ARIA does not allow there and screen
  * readers ignore or misread; inside the frame's image they would only repeat what
@@ -28,23 +44,7 @@ let chartCount = 0;
  * plot's own elements are hidden from the accessibility tree: the frame's
  * `role="img"`, title and summary stand for the whole chart.
  */
-/**
- * Chart titles are h3, right under a section's h2; a chart right under the page's
- * h1 (the overview's, an agent's) would skip a level. Once the frame is in the page,
- * its title takes the level after the nearest heading before it that is not
- * another chart's title (as `aria-level`; it looks the same).
- */
-function followOutline(title: HTMLElement): void {
-  let level = 0;
-  for (const heading of document.querySelectorAll<HTMLElement>("h1, h2, h3, h4, h5, h6, [role=heading]")) {
-    if (!(heading.compareDocumentPosition(title) & Node.DOCUMENT_POSITION_FOLLOWING)) break;
-    if (heading.closest(".si-chart")) continue;
-    level = Number(heading.getAttribute("aria-level") ?? heading.tagName.slice(1)) || level;
-  }
-  if (level > 0 && level + 1 !== 3) title.setAttribute("aria-level", String(Math.min(6, level + 1)));
-}
-
-export function asImageContent<T extends Element>(rendered: T): T {
+function asImageContent<T extends Element>(rendered: T): T {
   for (const node of [rendered, ...rendered.querySelectorAll("[aria-label], [aria-description]")]) {
     if (node.hasAttribute("role")) continue;
     node.removeAttribute("aria-label");
@@ -53,6 +53,7 @@ export function asImageContent<T extends Element>(rendered: T): T {
   rendered.setAttribute("aria-hidden", "true");
   return rendered;
 }
+
 /** Below this width (a transient layout while the page settles) a plot would have negative room; wait for the real width. */
 const MIN_RENDER_WIDTH = 200;
 
