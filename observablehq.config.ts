@@ -35,8 +35,10 @@ export default {
   // `npm run build` and `npm run nightly` set it (the nightly: a new dist.versions/<id>.partial/ folder).
   output: process.env.SI_BUILD_OUTPUT ?? "dist",
   title: "Support Insights",
-  // Light and dark follow the viewer's system setting.
-  theme: ["air", "near-midnight"],
+  // Framework's default styles and the air / near-midnight themes (light and dark
+  // follow the viewer's system setting), with the contrast and focus corrections
+  // WCAG 2.2 AA needs (see the file). A `style` replaces `theme`, so the file imports them.
+  style: "style.css",
   // The default stylesheet loads Source Serif from a font host; use system fonts.
   globalStylesheets: [],
   // DuckDB-WASM would download its json and parquet extensions at build time.

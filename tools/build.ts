@@ -1,7 +1,8 @@
 /**
  * `npm run build`: sync the lake and rebuild the marts (`npm run sync`), vendor the
  * browser libraries from node_modules into Framework's cache, drop stale loader
- * outputs, run `observable build`, then add each page's Content-Security-Policy
+ * outputs, run `observable build`, correct Framework's page shell for accessibility
+ * (tools/a11y-postprocess.ts), then add each page's Content-Security-Policy
  * (tools/csp.ts).
  *
  * Framework reuses a cached loader output whatever its age, so every build deletes
@@ -21,6 +22,7 @@ import { fileURLToPath } from "node:url";
 import { ConfigError, loadConfig, loadDotEnv } from "../data-loaders/config.js";
 import { acquireLakeLock, LakeLockedError, type LakeLock } from "../data-loaders/lake/lock.js";
 import { siteLakeRoot } from "../data-loaders/site.js";
+import { applyAccessibleShell } from "./a11y-postprocess.js";
 import { applyCsp } from "./csp.js";
 import { vendorNpm } from "./vendor-npm.js";
 
@@ -121,7 +123,8 @@ export function runFramework(
 
 /**
  * Builds the site into `output` (an absolute path): vendors the libraries, drops
- * stale loader outputs, runs `observable build` and adds each page's CSP. Returns
+ * stale loader outputs, runs `observable build`, corrects the page shell and adds
+ * each page's CSP (the nightly builds through here too, so it gets both). Returns
  * Framework's exit code (0: built).
  */
 export async function buildSite(output: string, log: (line: string) => void = (line) => console.error(line)): Promise<number> {
@@ -136,6 +139,9 @@ export async function buildSite(output: string, log: (line: string) => void = (l
   await rm(output, { recursive: true, force: true });
   const code = await runFramework("build", [], { SI_BUILD_OUTPUT: output }, site.cwd);
   if (code !== 0) return code;
+  // Before the CSP: it hashes the pages' inline scripts as they are then (this step touches no script text).
+  const shell = await applyAccessibleShell(output);
+  log(`page shell corrected for accessibility on ${shell.changed} of ${shell.pages} pages`);
   const csp = await applyCsp(output);
   log(`Content-Security-Policy added to ${csp.pages} pages (WebAssembly allowed on ${csp.wasmPages.length}: ${csp.wasmPages.join(", ") || "none"})`);
   return 0;

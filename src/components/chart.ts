@@ -19,6 +19,41 @@ export interface ChartOptions {
 }
 
 let chartCount = 0;
+
+/**
+ * Chart titles are h3, right under a section's h2; a chart right under the page's
+ * h1 (the overview's, an agent's) would skip a level. Once the frame is in the page,
+ * its title takes the level after the nearest heading before it that is not
+ * another chart's or table's title (as `aria-level`; it looks the same).
+ */
+function followOutline(title: HTMLElement): void {
+  let level = 0;
+  for (const heading of document.querySelectorAll<HTMLElement>("h1, h2, h3, h4, h5, h6, [role=heading]")) {
+    if (!(heading.compareDocumentPosition(title) & Node.DOCUMENT_POSITION_FOLLOWING)) break;
+    if (heading.closest(".si-chart, .si-table-bar")) continue;
+    level = Number(heading.getAttribute("aria-level") ?? heading.tagName.slice(1)) || level;
+  }
+  if (level > 0 && level + 1 !== 3) title.setAttribute("aria-level", String(Math.min(6, level + 1)));
+}
+
+/**
+ * Plot names its marks and axes with `aria-label` on SVG `<g>` elements that have
+ * no role ("rect", "x-axis tick" …), which ARIA does not allow there and screen
+ * readers ignore or misread; inside the frame's image they would only repeat what
+ * the title and summary say. So they go, with any `aria-description`, and the
+ * plot's own elements are hidden from the accessibility tree: the frame's
+ * `role="img"`, title and summary stand for the whole chart.
+ */
+function asImageContent<T extends Element>(rendered: T): T {
+  for (const node of [rendered, ...rendered.querySelectorAll("[aria-label], [aria-description]")]) {
+    if (node.hasAttribute("role")) continue;
+    node.removeAttribute("aria-label");
+    node.removeAttribute("aria-description");
+  }
+  rendered.setAttribute("aria-hidden", "true");
+  return rendered;
+}
+
 /** Below this width (a transient layout while the page settles) a plot would have negative room; wait for the real width. */
 const MIN_RENDER_WIDTH = 200;
 
@@ -27,13 +62,21 @@ export function chartFrame(options: ChartOptions): HTMLElement {
   const id = `si-chart-${++chartCount}`;
   // Three lines at most on screen (the box keeps its height); the whole text stays in the DOM for screen readers and in the tooltip.
   const summary = element("p", { className: "si-chart-summary", text: options.summary, attributes: { id: `${id}-summary`, title: options.summary } });
+  // The plot is one image named by the chart's title and described by its summary, which a screen reader announces with it.
   const plot = element("div", {
     className: "si-chart-plot",
     attributes: { role: "img", "aria-label": options.title, "aria-describedby": `${id}-summary` },
   });
   plot.style.minHeight = `${options.height}px`;
   plot.style.position = "relative";
-  const figure = element("figure", { className: "si-chart", attributes: { style: "margin:0;max-width:none" } }, element("h3", { text: options.title }), plot, summary);
+  const title = element("h3", { text: options.title, attributes: { id: `${id}-title` } });
+  const figure = element(
+    "figure",
+    { className: "si-chart", attributes: { style: "margin:0;max-width:none", "aria-labelledby": `${id}-title` } },
+    title,
+    plot,
+    summary,
+  );
   if (options.table) {
     const details = element("details", {}, element("summary", { text: "Table view" }));
     // Built on first open: large tables cost nothing until someone asks for them.
@@ -51,7 +94,7 @@ export function chartFrame(options: ChartOptions): HTMLElement {
   const draw = (width: number) => {
     if (width < MIN_RENDER_WIDTH || width === renderedWidth) return;
     renderedWidth = width;
-    plot.replaceChildren(options.render(width, options.height));
+    plot.replaceChildren(asImageContent(options.render(width, options.height)));
   };
   let attached = false;
   const observer = new ResizeObserver(([entry]) => {
@@ -60,6 +103,7 @@ export function chartFrame(options: ChartOptions): HTMLElement {
       observer.disconnect();
       return;
     }
+    if (!attached && plot.isConnected) followOutline(title);
     attached ||= plot.isConnected;
     draw(Math.floor(entry?.contentRect.width ?? 0));
   });

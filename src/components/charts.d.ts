@@ -12,6 +12,9 @@ interface PlotSize {
   height: number;
 }
 
+/** Series colours with at least 3:1 against the chart in both themes (charts.js). */
+export const SERIES_COLORS: readonly string[];
+
 export function timeBars(
   data: readonly Datum[],
   options: PlotSize & { y: string; fill?: string; bucket: Bucket; yLabel?: string; percent?: boolean; fillDomain?: readonly string[] | undefined; fillRange?: readonly string[] },

@@ -37,7 +37,7 @@ export function chatHistograms(histograms: readonly Row[], tier: "preset" | "fil
 const count = (n: number) => n.toLocaleString("en-US");
 const valueOf = (row: Row, column: string) => numberOf(row, column) ?? 0;
 /** LivePerson's alerted-MCS colours, negative to positive. */
-const BAND_COLOURS = ["#d9534f", "#9e9e9e", "#2e8b57"];
+const BAND_COLOURS = ["#d9534f", "#808080", "#2e8b57"];
 
 export function chatVolumeChart(now: readonly Row[], { range, bucket, scope }: ChartScope): HTMLElement {
   const series = periodSeries(now, range, bucket, ["chats"], "skill").map((d) => ({ ...d, skill: d.skill ?? "(no skill)" }));

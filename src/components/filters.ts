@@ -52,15 +52,43 @@ export function dateRangeInput(bounds: RangeBounds): RangeInput {
     button.addEventListener("click", () => set(presetRange(bounds.anchor, days)));
     return button;
   });
-  const dateField = (label: string, key: "from" | "to") => {
+  const dateField = (label: string, key: "from" | "to"): HTMLInputElement => {
     const input = element("input", { attributes: { type: "date", min: bounds.min, max: bounds.max, "aria-label": label, "data-range": key } });
     // Typing fires input events before a date is complete; only a committed change counts.
     input.addEventListener("input", (event) => event.stopPropagation());
-    input.addEventListener("change", () => {
-      if (!input.value) return;
-      const next = { ...value, [key]: input.value, preset: null };
+    // Chromium fires change for each complete date while a date is typed digit by
+    // digit (the year goes 0002, 0020, 0202, 2026; the month passes 01 on the way to
+    // 11): a day outside the data's bounds is not taken, nor one that would put From
+    // after To (swapping them then would rewrite the other field under the keyboard).
+    // That one is taken, swapped, when the reader presses Enter or leaves the field.
+    const typedDay = (): string | null => {
+      const day = input.value;
+      return day && day >= bounds.min && day <= bounds.max ? day : null;
+    };
+    const commit = (day: string) => {
+      const next = { ...value, [key]: day, preset: null };
       if (next.from > next.to) [next.from, next.to] = [next.to, next.from];
       set(next);
+    };
+    input.addEventListener("change", () => {
+      const day = typedDay();
+      const ordered = day !== null && (key === "from" ? day <= value.to : day >= value.from);
+      if (day === null || !ordered) {
+        input.setAttribute("aria-invalid", "true");
+        return;
+      }
+      input.removeAttribute("aria-invalid");
+      commit(day);
+    });
+    const settle = () => {
+      if (input.value === value[key]) return;
+      const day = typedDay();
+      if (day === null) render();
+      else commit(day);
+    };
+    input.addEventListener("blur", settle);
+    input.addEventListener("keydown", (event) => {
+      if (event.key === "Enter") settle();
     });
     return input;
   };
@@ -71,6 +99,7 @@ export function dateRangeInput(bounds: RangeBounds): RangeInput {
 
   const render = () => {
     for (const button of buttons) button.setAttribute("aria-pressed", String(Number(button.dataset.preset) === value.preset));
+    for (const input of [fromInput, toInput]) input.removeAttribute("aria-invalid");
     fromInput.value = value.from;
     toInput.value = value.to;
     const previous = previousRange(value);

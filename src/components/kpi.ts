@@ -75,11 +75,50 @@ type KpiSummary = {
 };
 const summaries = new WeakMap<HTMLElement, KpiSummary>();
 
+let kpiCount = 0;
+
+/**
+ * The definition behind a card's "i": a real button (reached by Tab, opened with
+ * Enter or Space, closed with Escape or a second press) that shows the definition
+ * below the label, not a hover-only tooltip. The card is described by the same text,
+ * so a screen reader announces the definition with the figure.
+ */
+function definitionToggle(id: string, label: string, text: string): { button: HTMLButtonElement; tip: HTMLElement } {
+  const tip = element("div", { className: "si-kpi-tip", text, attributes: { id, role: "note" } });
+  tip.hidden = true;
+  const button = element("button", {
+    className: "si-info",
+    text: "i",
+    attributes: { type: "button", "aria-label": `Definition of ${label}`, "aria-expanded": "false", "aria-controls": id },
+  });
+  const show = (open: boolean) => {
+    tip.hidden = !open;
+    button.setAttribute("aria-expanded", String(open));
+  };
+  button.addEventListener("click", () => show(tip.hidden));
+  const closeOnEscape = (event: KeyboardEvent) => {
+    if (event.key === "Escape" && !tip.hidden) {
+      show(false);
+      button.focus();
+    }
+  };
+  button.addEventListener("keydown", closeOnEscape);
+  tip.addEventListener("keydown", closeOnEscape);
+  return { button, tip };
+}
+
 export function kpiCard({ metric, current, previous, previousLabel = "previous period", currentEstimate, previousEstimate }: KpiInput): HTMLElement {
   ensureDashboardStyles();
-  const info = element("span", { className: "si-info", text: "i", attributes: { "aria-hidden": "true" } });
-  const heading = element("h3", {}, metric.label, info);
-  const value = element("div", { className: "si-kpi-value", text: formatValue(metric.unit, current.value) });
+  const id = `si-kpi-${++kpiCount}`;
+  const shownValue = formatValue(metric.unit, current.value);
+  const previousText = previous ? `${previousLabel[0]?.toUpperCase() ?? ""}${previousLabel.slice(1)}: ${formatValue(metric.unit, previous.value)}.` : "";
+  const interval = metricInterval(metric, currentEstimate ?? null);
+  const intervalLine = intervalText(metric, interval, currentEstimate, current.n);
+  // The definition button shows the interval too, so it is not only in a hover title.
+  const { button, tip } = definitionToggle(`${id}-definition`, metric.label, [metric.definition, `${intervalLine[0]?.toUpperCase() ?? ""}${intervalLine.slice(1)}.`, previousText].filter(Boolean).join(" "));
+  // A label, not a heading: the cards sit under the page's h1 or a section's h2, and a heading per figure would skip levels or flood the outline.
+  const label = element("div", { className: "si-kpi-label" }, element("span", { text: metric.label, attributes: { id: `${id}-label` } }), button);
+  const value = element("div", { className: "si-kpi-value", text: shownValue });
   const card = element(
     "div",
     {
@@ -88,17 +127,15 @@ export function kpiCard({ metric, current, previous, previousLabel = "previous p
         "data-metric": metric.id,
         "data-value": current.value === null ? "" : String(current.value),
         "data-n": String(current.n),
-        title: metric.definition,
         role: "group",
-        "aria-label": `${metric.label}: ${formatValue(metric.unit, current.value)}`,
+        "aria-label": `${metric.label}: ${shownValue}`,
+        "aria-describedby": tip.id,
       },
     },
-    heading,
+    label,
     value,
   );
   if (previous) card.dataset.previous = previous.value === null ? "" : String(previous.value);
-  const interval = metricInterval(metric, currentEstimate ?? null);
-  const intervalLine = intervalText(metric, interval, currentEstimate, current.n);
   card.title = `${metric.definition}\n${intervalLine}`;
   if (interval) {
     card.dataset.intervalLower = String(interval.lower);
@@ -123,6 +160,7 @@ export function kpiCard({ metric, current, previous, previousLabel = "previous p
     card.dataset.lowConfidence = "true";
     card.append(element("span", { className: "si-low", text: `low confidence: n = ${current.n} < ${MIN_CASES}` }));
   }
+  card.append(tip);
   return card;
 }
 

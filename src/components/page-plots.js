@@ -2,6 +2,7 @@
 // Plain JavaScript for the same reason as charts.js: it imports Framework's
 // `npm:` Plot; page-plots.d.ts types it for the chart modules.
 import * as Plot from "npm:@observablehq/plot";
+import {SERIES_COLORS} from "./charts.js";
 
 const percentTick = (d) => `${Math.round(d * 100)}%`;
 // The swatch legend above a plot takes this much of the frame's height.
@@ -24,7 +25,7 @@ export function ratingBars(rows, {width, height, values, scales, yLabel}) {
   return Plot.plot({
     width, height: height - LEGEND_HEIGHT, marginLeft: 52,
     fx: {label: "Rating", domain: values}, x: {domain: scales, axis: null}, y: {grid: true, label: yLabel, tickFormat: percentTick},
-    color: {legend: true, domain: scales},
+    color: {legend: true, domain: scales, range: SERIES_COLORS},
     marks: [Plot.barY(rows, {fx: "key", x: "rating", y: "share", fill: "rating", tip: true}), Plot.ruleY([0])]
   });
 }

@@ -6,14 +6,17 @@
  */
 const CSS = `
 .si-kpis { display: grid; grid-template-columns: repeat(auto-fill, minmax(190px, 1fr)); gap: .75rem; margin: 0 0 1rem; }
-.si-kpi { background: var(--theme-background-alt); border: 1px solid var(--theme-foreground-faintest); border-radius: 8px; padding: .6rem .8rem; min-height: 104px; box-sizing: border-box; }
-.si-kpi h3 { margin: 0; font-size: .85rem; font-weight: 600; color: var(--theme-foreground-muted); display: flex; gap: .3rem; align-items: baseline; }
+.si-kpi { position: relative; background: var(--theme-background-alt); border: 1px solid var(--theme-foreground-faintest); border-radius: 8px; padding: .6rem .8rem; min-height: 104px; box-sizing: border-box; }
+.si-kpi .si-kpi-label { margin: 0; font-size: .85rem; font-weight: 600; color: var(--theme-foreground-muted); display: flex; gap: .3rem; align-items: center; }
 .si-kpi .si-kpi-value { font-size: 1.7rem; font-weight: 700; line-height: 1.25; margin: .15rem 0; font-variant-numeric: tabular-nums; }
 .si-kpi .si-kpi-change { font-size: .8rem; color: var(--theme-foreground-muted); }
 .si-kpi .si-kpi-change[data-direction="up"]::before { content: "▲ "; }
 .si-kpi .si-kpi-change[data-direction="down"]::before { content: "▼ "; }
 .si-kpi .si-low { display: inline-block; font-size: .72rem; font-weight: 600; padding: 0 .35rem; border-radius: 4px; background: var(--theme-foreground-faintest); color: var(--theme-foreground); margin-top: .2rem; }
-.si-info { cursor: help; font: italic 600 .68rem/1 serif; color: var(--theme-foreground-muted); border: 1px solid currentColor; border-radius: 50%; width: .95rem; height: .95rem; display: inline-flex; align-items: center; justify-content: center; flex: none; }
+.si-info { cursor: pointer; font: italic 600 .72rem/1 serif; color: var(--theme-foreground-muted); background: transparent; border: 1px solid currentColor; border-radius: 50%; width: 1.1rem; height: 1.1rem; padding: 0; margin: 0; display: inline-flex; align-items: center; justify-content: center; flex: none; }
+.si-info[aria-expanded="true"] { color: var(--theme-background); background: var(--theme-foreground-focus); border-color: var(--theme-foreground-focus); }
+.si-kpi .si-kpi-tip { position: absolute; z-index: 2; left: .5rem; right: .5rem; top: 2.1rem; padding: .45rem .6rem; font-size: .8rem; line-height: 1.35; border-radius: 6px; background: var(--theme-background); color: var(--theme-foreground); border: 1px solid var(--theme-foreground-faint); box-shadow: 0 2px 8px rgba(0,0,0,.15); }
+.si-kpi .si-kpi-tip[hidden] { display: none; }
 .si-chart h3 { margin: 0 0 .25rem; font-size: 1rem; }
 .si-chart .si-chart-summary { margin: .35rem 0 0; font-size: .82rem; line-height: 1.35; color: var(--theme-foreground-muted); max-width: none; height: 4.05em; overflow: hidden; display: -webkit-box; -webkit-line-clamp: 3; -webkit-box-orient: vertical; }
 .si-chart details, .si-table-wrap details { font-size: .82rem; margin-top: .25rem; }
