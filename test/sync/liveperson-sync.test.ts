@@ -43,7 +43,8 @@ async function sync(lakeDir: string, argv: string[], now = NOW) {
 beforeAll(async () => {
   dir = await mkdtemp(join(tmpdir(), "si-sync-lp-"));
   truthDir = join(dir, "truth");
-  await exportGroundTruth({ ...SIMULATION, now: NOW, faults: ALL_FAULTS }, truthDir);
+  // The demo wiring applies the demo settings' metric shift (SI_DEMO_SHIFT); the truth is exported with the same.
+  await exportGroundTruth({ ...SIMULATION, now: NOW, faults: ALL_FAULTS, ...(loadConfig({}).demoSimulator.shift ? { shift: loadConfig({}).demoSimulator.shift! } : {}) }, truthDir);
 });
 
 afterAll(async () => {
