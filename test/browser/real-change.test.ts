@@ -1,8 +1,9 @@
 /**
  * The demo carries one real change on purpose (SI_DEMO_SHIFT, default: LivePerson
- * waits double from 14 days before the build). On /chats with the 7-day preset the
- * whole current week is shifted and the previous week is not, so the median wait
- * must get its arrow ("up"), while the figures the shift does not touch move only by
+ * waits double from 14 days before the build). On /chats' default view (the last 28
+ * days) half of the current period is shifted and none of the previous one, so the
+ * median wait must get its arrow ("up"); the 7-day view would not do, as both of its
+ * weeks are shifted. Meanwhile while the figures the shift does not touch move only by
  * noise and mostly read "within normal variation", with no arrow.
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
