@@ -3,7 +3,7 @@
  * waits double from 14 days before the build). On /chats' default view (the last 28
  * days) half of the current period is shifted and none of the previous one, so the
  * median wait must get its arrow ("up"); the 7-day view would not do, as both of its
- * weeks are shifted. Meanwhile while the figures the shift does not touch move only by
+ * weeks are shifted. Meanwhile the figures the shift does not touch move only by
  * noise and mostly read "within normal variation", with no arrow.
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
