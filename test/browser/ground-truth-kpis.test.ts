@@ -69,6 +69,20 @@ function expectMatch(where: string, shown: string | null | undefined, expected: 
   expect(Math.abs(value - expected), `${where}: page ${value}, ground truth ${expected}`).toBeLessThanOrEqual(allowedError(expected, tolerance));
 }
 
+/** Wilson's score interval at 95% (Brown, Cai & DasGupta 2001), written out here apart from the site's own. */
+function wilson(successes: number, n: number): [number, number] {
+  const z = 1.959963984540054;
+  const p = successes / n;
+  const centre = (p + (z * z) / (2 * n)) / (1 + (z * z) / n);
+  const half = (z * Math.sqrt((p * (1 - p)) / n + (z * z) / (4 * n * n))) / (1 + (z * z) / n);
+  return [Math.max(0, centre - half), Math.min(1, centre + half)];
+}
+let sharesChecked = 0;
+afterAll(() => {
+  // The interval check is not vacuous: the pages show share cards.
+  expect(sharesChecked).toBeGreaterThan(0);
+});
+
 for (const path of ["/", "/cobrowsing", "/chats", "/chat-history"]) {
   describe(`${path} KPIs equal the simulator's ground truth`, () => {
     it.each(VIEWS)(`every KPI card on ${path}, value, cases and previous period: $label`, async ({ days, query }) => {
@@ -78,7 +92,14 @@ for (const path of ["/", "/cobrowsing", "/chats", "/chat-history"]) {
       try {
         await waitForCharts(page);
         const cards = await page.$$eval("[data-metric]", (elements) =>
-          elements.map((el) => ({ id: el.getAttribute("data-metric"), value: el.getAttribute("data-value"), n: el.getAttribute("data-n"), previous: el.getAttribute("data-previous") })),
+          elements.map((el) => ({
+            id: el.getAttribute("data-metric"),
+            value: el.getAttribute("data-value"),
+            n: el.getAttribute("data-n"),
+            previous: el.getAttribute("data-previous"),
+            lower: el.getAttribute("data-interval-lower"),
+            upper: el.getAttribute("data-interval-upper"),
+          })),
         );
         // Every card is checked (a KPI shown in two sections, twice), and every check has its card.
         expect([...new Set(cards.map((card) => card.id))].sort()).toEqual(expectations.map((kpi) => kpi.id).sort());
@@ -90,6 +111,14 @@ for (const path of ["/", "/cobrowsing", "/chats", "/chat-history"]) {
           expectMatch(`${kpi.id} ${current.from}..${current.to}`, card?.value, now.value, kpi.tolerance);
           expect(Number(card?.n), `${kpi.id}: cases`).toBeCloseTo(now.n, 6);
           expectMatch(`${kpi.id} previous ${previous.from}..${previous.to}`, card?.previous, before.value, kpi.tolerance);
+          // A share's 95% interval is Wilson's over the ground truth's own count and cases
+          // (a share of seconds, cobrowse_call_time_share, has no binomial interval and shows none).
+          if (kpi.tolerance === "exact" && /(_share|_rate|csat)$/.test(kpi.id) && kpi.id !== "cobrowse_call_time_share" && now.value !== null && now.n > 0) {
+            const [lower, upper] = wilson(now.value * now.n, now.n);
+            expect(Number(card.lower), `${kpi.id}: interval from`).toBeCloseTo(lower, 9);
+            expect(Number(card.upper), `${kpi.id}: interval to`).toBeCloseTo(upper, 9);
+            sharesChecked++;
+          }
         }
         // Not trivially empty: the demo has data in every range checked here.
         expect(Number(cards[0]?.value)).toBeGreaterThan(0);
